@@ -1,0 +1,74 @@
+#include "wadul/tool.hpp"
+
+#include <cstdio>
+
+#include "wadul/error.hpp"
+
+#ifndef WADUL_VERSION
+#define WADUL_VERSION "0"
+#endif
+
+namespace wadul {
+
+Context::Context(std::string tool, const CommonOptions &opts)
+    : cfg(load_config(opts.config_file)), log(std::move(tool), opts.verbose, opts.quiet), now_(wadul::now()) {
+    if (!opts.store_path.empty()) set_config_value(cfg, "store.path", opts.store_path, "--store");
+    if (cfg.log.syslog) log.open_syslog(cfg.log.facility);
+}
+
+Db &Context::store() {
+    if (!db_) db_.emplace(Db::open(cfg.store.path, cfg.store.busy_timeout_ms));
+    return *db_;
+}
+
+void add_common_options(CLI::App &app, CommonOptions &opts) {
+    app.add_option("-c,--config", opts.config_file, "Read FILE instead of /etc/wadul/wadul.toml (also WADUL_CONFIG)")
+        ->option_text("FILE");
+    app.add_option("--store", opts.store_path, "Use the store at PATH (overrides store.path)")->option_text("PATH");
+    app.add_flag("-v,--verbose", opts.verbose, "Report progress on stderr (twice: debug)");
+    app.add_flag("-q,--quiet", opts.quiet, "Do not print warnings");
+    app.add_flag("--show-config", opts.show_config, "Print the effective configuration with each value's origin");
+    app.set_version_flag("--version", std::string("wadul ") + WADUL_VERSION);
+}
+
+int run_tool(CLI::App &app, int argc, char **argv, CommonOptions &opts, const std::function<int(Context &)> &body) {
+    const std::string name = app.get_name();
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp &e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp &e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion &e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError &e) {
+        std::fprintf(stderr, "%s: error: %s\n", name.c_str(), e.what());
+        std::fprintf(stderr, "Try '%s --help' for more information.\n", name.c_str());
+        return kExitUsage;
+    }
+    try {
+        Context ctx(name, opts);
+        if (opts.show_config) {
+            std::fputs(show_config(ctx.cfg).c_str(), stdout);
+            return kExitOk;
+        }
+        const int rc = body(ctx);
+        std::fflush(stdout);
+        if (std::ferror(stdout)) {
+            std::fprintf(stderr, "%s: error: cannot write to standard output\n", name.c_str());
+            return kExitIoErr;
+        }
+        return rc;
+    } catch (const Error &e) {
+        std::fprintf(stderr, "%s: error: %s\n", name.c_str(), e.what());
+        return e.code();
+    } catch (const std::bad_alloc &) {
+        std::fprintf(stderr, "%s: error: out of memory\n", name.c_str());
+        return kExitSoftware;
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "%s: error: internal error: %s\n", name.c_str(), e.what());
+        return kExitSoftware;
+    }
+}
+
+} // namespace wadul
