@@ -1,0 +1,78 @@
+#include "wadul/complaint.hpp"
+
+#include <map>
+
+#include "wadul/error.hpp"
+#include "wadul/store.hpp"
+#include "wadul/ticket.hpp"
+
+namespace wadul {
+
+std::optional<std::string> status_after(const std::string &kind) {
+    static const std::map<std::string, std::string> kStatus = {
+        {"received", "received"}, {"routed", "routed"},     {"triaged", "triage"},  {"assigned", "routed"},
+        {"forwarded", "forwarded"}, {"accepted", "accepted"}, {"answered", "answered"}, {"revision", "accepted"},
+        {"approved", "approved"}, {"refused", "triage"},    {"delivered", "closed"}, {"closed", "closed"},
+    };
+    auto it = kStatus.find(kind);
+    if (it == kStatus.end()) return std::nullopt;
+    return it->second;
+}
+
+std::int64_t append_event(Db &db, const EventInput &e) {
+    Stmt ins(db, "INSERT INTO event(complaint_id, at, kind, actor, agency_id, officer_id, detail) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    ins.args(e.complaint_id, e.at, e.kind, e.actor, e.agency_id, e.officer_id, e.detail).run();
+    const std::int64_t id = db.last_insert_id();
+    if (!e.complaint_id) return id;
+    const auto status = status_after(e.kind);
+    if (!status) {
+        Stmt(db, "UPDATE complaint SET updated_at = max(updated_at, ?) WHERE id = ?").args(e.at, *e.complaint_id).run();
+        return id;
+    }
+    if (e.kind == "routed" || e.kind == "assigned") {
+        Stmt(db, "UPDATE complaint SET status = ?, agency_id = ?, updated_at = ? WHERE id = ?")
+            .args(*status, e.agency_id, e.at, *e.complaint_id)
+            .run();
+    } else if (e.kind == "refused" || e.kind == "triaged") {
+        Stmt(db, "UPDATE complaint SET status = ?, agency_id = NULL, updated_at = ? WHERE id = ?")
+            .args(*status, e.at, *e.complaint_id)
+            .run();
+    } else {
+        Stmt(db, "UPDATE complaint SET status = ?, updated_at = ? WHERE id = ?").args(*status, e.at, *e.complaint_id).run();
+    }
+    return id;
+}
+
+ComplaintRef create_complaint(Db &db, const NewComplaint &c) {
+    if (c.external_id) { // an import run again finds what it stored the first time
+        Stmt find(db, "SELECT id, ticket FROM complaint WHERE source = ? AND external_id = ?");
+        find.args(c.source, *c.external_id);
+        if (find.step()) return {find.i64(0), find.str(1)};
+    }
+    Stmt ins(db, "INSERT OR IGNORE INTO complaint(ticket, source, reporter, reporter_name, confidential, text, "
+                 "received_at, status, updated_at, external_id, inbound_id) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)");
+    // 2^30 tickets: a collision is rare, and retried with a fresh one.
+    for (int attempt = 0; attempt < 64; ++attempt) {
+        const std::string ticket = random_ticket();
+        ins.args(ticket, c.source, c.reporter, c.reporter_name, c.confidential ? 1 : 0, c.text, c.received_at,
+                 c.received_at, c.external_id, c.inbound_id);
+        if (ins.run() == 1) {
+            ComplaintRef ref{db.last_insert_id(), ticket};
+            append_event(db, {ref.id, c.received_at, "received", c.source == "web" ? "web" : c.reporter,
+                              std::nullopt, std::nullopt, c.source});
+            return ref;
+        }
+    }
+    fail(kExitSoftware, "cannot find a free ticket number");
+}
+
+std::optional<ComplaintRef> find_complaint(Db &db, const std::string &ticket) {
+    Stmt s(db, "SELECT id, ticket FROM complaint WHERE ticket = ?");
+    s.bind(1, ticket);
+    if (!s.step()) return std::nullopt;
+    return ComplaintRef{s.i64(0), s.str(1)};
+}
+
+} // namespace wadul
