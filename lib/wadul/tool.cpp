@@ -1,8 +1,10 @@
 #include "wadul/tool.hpp"
 
 #include <cstdio>
+#include <unistd.h>
 
 #include "wadul/error.hpp"
+#include "wadul/registry.hpp"
 
 #ifndef WADUL_VERSION
 #define WADUL_VERSION "0"
@@ -17,7 +19,21 @@ Context::Context(std::string tool, const CommonOptions &opts)
 }
 
 Db &Context::store() {
-    if (!db_) db_.emplace(Db::open(cfg.store.path, cfg.store.busy_timeout_ms));
+    if (db_) return *db_;
+    db_.emplace(Db::open(cfg.store.path, cfg.store.busy_timeout_ms));
+    // Every tool sees the registry as the file says now: a new officer's first reply is theirs.
+    if (!cfg.registry.path.empty()) {
+        if (::access(cfg.registry.path.c_str(), F_OK) != 0) {
+            log.warn("registry '{}' not found; using the agencies and officers already in the store",
+                     cfg.registry.path);
+        } else {
+            const RegistrySync r = sync_registry(*db_, cfg.registry.path, now_);
+            if (r.changed)
+                log.info("registry '{}' loaded: {} agencies added, {} updated, {} retired; {} officers started, {} ended",
+                         cfg.registry.path, r.agencies_added, r.agencies_updated, r.agencies_retired,
+                         r.officers_started, r.officers_ended);
+        }
+    }
     return *db_;
 }
 

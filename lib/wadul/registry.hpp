@@ -1,0 +1,51 @@
+// The registry of agencies (OPD and vertical institutions) and their liaison officers, loaded from
+// agencies.toml into the store, keeping the history of who held which post when.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wadul/clock.hpp"
+
+namespace wadul {
+
+class Db;
+
+struct RegistryOfficer {
+    std::string name, phone, role, letter; // phone normalised to +62…
+    int line = 0;
+};
+
+struct RegistryAgency {
+    std::string code, name, kind;
+    std::vector<std::string> duties;
+    std::vector<RegistryOfficer> officers;
+    int line = 0;
+};
+
+// Parses and validates a registry file; Error(kExitConfig) naming FILE:LINE:COLUMN for syntax
+// errors, unknown keys, a missing field, a bad or duplicate phone number, an unknown role or kind,
+// a duplicate agency code. Error(kExitNoInput) when the file is missing.
+std::vector<RegistryAgency> parse_registry(const std::string &path);
+
+struct RegistrySync {
+    bool changed = false; // false: the file is what the store already holds
+    int agencies_added = 0, agencies_updated = 0, agencies_retired = 0;
+    int officers_started = 0, officers_ended = 0;
+};
+
+// Loads the file into the store when its content differs from what was loaded last, in one
+// transaction: agencies are upserted by code (absent ones marked inactive, never deleted);
+// an officer post (agency, role, phone) that disappears is closed with valid_to = now, a new one
+// opens with valid_from = now. Nothing is half-applied: a bad file changes nothing.
+RegistrySync sync_registry(Db &db, const std::string &path, Timestamp now);
+
+// The officer currently registered with this +62 number, if any.
+struct OfficerRef {
+    std::int64_t id, agency_id;
+    std::string name, role, agency_code;
+};
+std::optional<OfficerRef> find_officer(Db &db, const std::string &phone);
+
+} // namespace wadul

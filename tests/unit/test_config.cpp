@@ -1,0 +1,97 @@
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+#include "wadul/config.hpp"
+#include "wadul/error.hpp"
+
+using namespace wadul;
+
+namespace {
+
+struct TempFile {
+    std::string path;
+    explicit TempFile(const std::string &text) {
+        char p[] = "/tmp/wadul-config-XXXXXX";
+        close(mkstemp(p));
+        path = p;
+        std::ofstream(path) << text;
+    }
+    ~TempFile() { std::remove(path.c_str()); }
+};
+
+// The error message with the temp file's name cut off the front.
+std::string error_of(const std::string &text) {
+    TempFile f(text);
+    try {
+        load_config(f.path);
+    } catch (const Error &e) {
+        CHECK(e.code() == kExitConfig);
+        std::string m = e.what();
+        return m.compare(0, f.path.size(), f.path) == 0 ? m.substr(f.path.size()) : m;
+    }
+    return "no error";
+}
+
+} // namespace
+
+TEST_CASE("defaults follow the FHS") {
+    Config c = default_config();
+    CHECK(c.store.path == "/var/lib/wadul/wadul.db");
+    CHECK(c.registry.path == "/etc/wadul/agencies.toml");
+    CHECK(c.modem.gammurc == "/etc/gammurc");
+    CHECK(c.modem.section == 0);
+    CHECK(c.origin.at("store.path") == "default");
+}
+
+TEST_CASE("a config file overrides defaults and records where") {
+    TempFile f("[store]\npath = \"/tmp/x.db\"\n\n[modem]\nsection = 2\n");
+    unsetenv("WADUL_STORE_PATH");
+    Config c = load_config(f.path);
+    CHECK(c.store.path == "/tmp/x.db");
+    CHECK(c.modem.section == 2);
+    CHECK(c.origin.at("store.path") == f.path + ":2");
+    CHECK(show_config(c).find("path = \"/tmp/x.db\"  # " + f.path + ":2") != std::string::npos);
+}
+
+TEST_CASE("environment beats the file") {
+    TempFile f("[store]\npath = \"/tmp/x.db\"\n");
+    setenv("WADUL_STORE_PATH", "/tmp/env.db", 1);
+    Config c = load_config(f.path);
+    unsetenv("WADUL_STORE_PATH");
+    CHECK(c.store.path == "/tmp/env.db");
+    CHECK(c.origin.at("store.path") == "env WADUL_STORE_PATH");
+}
+
+TEST_CASE("errors name file:line:column") {
+    CHECK(error_of("[store]\npaht = \"x\"\n") == ":2:1: unknown key 'store.paht'");
+    CHECK(error_of("[modem]\nsection = \"one\"\n") == ":2:11: bad value for 'modem.section': expected an integer");
+    CHECK(error_of("[modem]\nsection = 100\n") ==
+          ":2:11: bad value for 'modem.section': expected an integer from 0 to 99");
+    CHECK(error_of("[nope]\nx = 1\n") == ":1:2: unknown key 'nope'");
+    CHECK(error_of("[store\npath = 1\n").find(":1:") == 0);
+    CHECK(error_of("[sla.hours]\nmon = \"7-15\"\n") ==
+          ":2:7: bad value for 'sla.hours.mon': expected hours as \"07:00-15:30\", or \"\" for closed");
+    CHECK(error_of("[templates]\nack = \"Tiket {tiket}\"\n") ==
+          ":2:7: bad value for 'templates.ack': unknown placeholder '{tiket}' in template 'ack' (allowed: {ticket})");
+}
+
+TEST_CASE("an explicit config file must exist") {
+    try {
+        load_config("/nonexistent/wadul.toml");
+        FAIL("loaded");
+    } catch (const Error &e) {
+        CHECK(e.code() == kExitConfig);
+        CHECK(std::string(e.what()) == "cannot open config '/nonexistent/wadul.toml': no such file");
+    }
+}
+
+TEST_CASE("templates render their placeholders") {
+    CHECK(render_template("Tiket {ticket}: {stage}", {{"ticket", "7KQ4MX2"}, {"stage", "diproses"}}) ==
+          "Tiket 7KQ4MX2: diproses");
+    CHECK(render_template("{unknown} {", {}) == "{unknown} {");
+}
