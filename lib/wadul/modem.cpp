@@ -37,6 +37,13 @@ std::u16string gammu_to_u16(const unsigned char *ucs2) {
     return out;
 }
 
+// Gammu's messages end with a full stop; ours go on after them.
+std::string gammu_error(GSM_Error e) {
+    std::string s = GSM_ErrorString(e);
+    while (!s.empty() && (s.back() == '.' || s.back() == ' ')) s.pop_back();
+    return s;
+}
+
 void replace(char *&field, const std::string &value) {
     std::free(field);
     field = strdup(value.c_str());
@@ -89,7 +96,7 @@ GammuModem::GammuModem(const Config &cfg) {
     if (!cfg.modem.device.empty()) {
         const GSM_Error e = GSM_ReadConfig(nullptr, gc, 0); // fills the defaults
         if (e != ERR_USING_DEFAULTS && e != ERR_NONE)
-            fail(kExitSoftware, "cannot set up the libgammu configuration: {}", GSM_ErrorString(e));
+            fail(kExitSoftware, "cannot set up the libgammu configuration: {}", gammu_error(e));
         replace(gc->Device, cfg.modem.device);
         if (!cfg.modem.connection.empty()) replace(gc->Connection, cfg.modem.connection);
         if (!cfg.modem.model.empty()) std::snprintf(gc->Model, sizeof gc->Model, "%s", cfg.modem.model.c_str());
@@ -100,12 +107,12 @@ GammuModem::GammuModem(const Config &cfg) {
             fail(kExitConfig, "cannot read gammu config '{}': no such file (set modem.gammurc or modem.device)", rc);
         INI_Section *ini = nullptr;
         GSM_Error e = GSM_FindGammuRC(&ini, rc.c_str());
-        if (e != ERR_NONE) fail(kExitConfig, "cannot read gammu config '{}': {}", rc, GSM_ErrorString(e));
+        if (e != ERR_NONE) fail(kExitConfig, "cannot read gammu config '{}': {}", rc, gammu_error(e));
         e = GSM_ReadConfig(ini, gc, cfg.modem.section);
         INI_Free(ini);
         if (e != ERR_NONE && e != ERR_USING_DEFAULTS) {
             const std::string section = cfg.modem.section ? fmt::format("gammu{}", cfg.modem.section) : "gammu";
-            fail(kExitConfig, "cannot read section [{}] of gammu config '{}': {}", section, rc, GSM_ErrorString(e));
+            fail(kExitConfig, "cannot read section [{}] of gammu config '{}': {}", section, rc, gammu_error(e));
         }
     }
     if (!cfg.modem.debug_log.empty()) {
@@ -119,7 +126,7 @@ GammuModem::GammuModem(const Config &cfg) {
     if (e != ERR_NONE) {
         GSM_FreeStateMachine(sm_);
         sm_ = nullptr;
-        fail(kExitUnavailable, "cannot open modem '{}': {}", device_, GSM_ErrorString(e));
+        fail(kExitUnavailable, "cannot open modem '{}': {}", device_, gammu_error(e));
     }
     // After init: GSM_InitConnection resets the callbacks, and sending without one crashes.
     GSM_SetSendSMSStatusCallback(sm_, &GammuModem::on_sent, this);
@@ -152,7 +159,7 @@ void GammuModem::scan_inbox(const std::function<bool(const InboxPart &)> &part,
         start = FALSE;
         if (e == ERR_EMPTY) return;
         if (e != ERR_NONE && !part_error(e))
-            fail(kExitUnavailable, "cannot read the inbox of modem '{}': {}", device_, GSM_ErrorString(e));
+            fail(kExitUnavailable, "cannot read the inbox of modem '{}': {}", device_, gammu_error(e));
         if (e != ERR_NONE || msms->Number < 1) {
             // The driver leaves the position of the bad entry in SMS[0]; the next call with
             // start=FALSE continues after it. The same position twice means it would not move on
@@ -164,7 +171,7 @@ void GammuModem::scan_inbox(const std::function<bool(const InboxPart &)> &part,
             last_bad_folder = folder;
             last_bad_location = location;
             unreadable({folder, location,
-                        e != ERR_NONE ? GSM_ErrorString(e) : "entry without a sender number or text"});
+                        e != ERR_NONE ? gammu_error(e) : "entry without a sender number or text"});
             continue;
         }
         for (int i = 0; i < msms->Number && i < GSM_MAX_MULTI_SMS; ++i) {
@@ -185,7 +192,7 @@ bool GammuModem::remove(int, int location) {
     if (e == ERR_NONE) return true;
     if (e == ERR_EMPTY) return false;
     fail(kExitUnavailable, "cannot delete SMS at location {} from modem '{}': {}", location, device_,
-         GSM_ErrorString(e));
+         gammu_error(e));
 }
 
 SendResult GammuModem::send(const std::string &recipient, const std::string &utf8, int max_parts) {
@@ -204,7 +211,7 @@ SendResult GammuModem::send(const std::string &recipient, const std::string &utf
     GSM_Error e = GSM_EncodeMultiPartSMS(GSM_GetDebug(sm_), &info, msms.get());
     if (e != ERR_NONE) {
         r.permanent = true;
-        r.error = fmt::format("cannot encode the text: {}", GSM_ErrorString(e));
+        r.error = fmt::format("cannot encode the text: {}", gammu_error(e));
         return r;
     }
     if (msms->Number > max_parts) {
@@ -228,7 +235,7 @@ SendResult GammuModem::send(const std::string &recipient, const std::string &utf
         const auto t0 = std::chrono::steady_clock::now();
         e = GSM_SendSMS(sm_, &p);
         if (e != ERR_NONE) {
-            r.error = fmt::format("cannot send part {} of {}: {}", i + 1, msms->Number, GSM_ErrorString(e));
+            r.error = fmt::format("cannot send part {} of {}: {}", i + 1, msms->Number, gammu_error(e));
             return r;
         }
         while (send_status_ == -1 && std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(kSendTimeoutMs))
