@@ -1,8 +1,11 @@
 #include "wadul/fetch.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <set>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -29,6 +32,10 @@ std::uint64_t fnv1a64(std::u16string_view s) {
         }
     }
     return h;
+}
+
+long ms(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
+    return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count());
 }
 
 // Shown where parts of a long SMS never arrived.
@@ -74,6 +81,7 @@ struct Group {
     std::optional<std::int64_t> concat_ref; // nullopt: a single SMS, `first_id` is its part
     int part_count = 1;
     std::int64_t first_id = 0;
+    Timestamp sent_at = 0; // of the oldest part, for the order messages are stored in
 };
 
 struct Part {
@@ -97,27 +105,47 @@ std::optional<ComplaintRef> complaint_for(Db &db, const std::string &sender, con
     return create_complaint(db, c);
 }
 
-// Turns one group's parts into an inbound row (and complaint). Returns false when nothing was
-// stored (the group vanished).
-bool store_message(Db &db, const Group &g, const FetchOptions &opt, Log &log, FetchSummary &sum) {
+// Turns groups of parts into inbound rows (and complaints), with its statements prepared once:
+// at 10,000 messages, preparing them per message costs more than running them.
+class Assembler {
+public:
+    Assembler(Db &db, const FetchOptions &opt, Log &log, FetchSummary &sum)
+        : db_(db), opt_(opt), log_(log), sum_(sum),
+          group_parts_(db, "SELECT id, part_no, smsc_time, fetched_at, coding, ucs2 FROM sms_part "
+                           "WHERE inbound_id IS NULL AND sender = ? AND concat_ref = ? AND part_count = ? "
+                           "ORDER BY part_no, smsc_time, id"),
+          single_part_(db, "SELECT id, part_no, smsc_time, fetched_at, coding, ucs2 FROM sms_part "
+                           "WHERE inbound_id IS NULL AND id = ?"),
+          officer_(db, "SELECT id FROM officer WHERE phone = ? AND valid_to IS NULL"),
+          insert_(db, "INSERT INTO inbound(sender, sent_at, received_at, text, parts, complete, kind, officer_id, "
+                      "handled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+          mark_(db, "UPDATE sms_part SET inbound_id = ? WHERE id = ?"),
+          link_(db, "UPDATE inbound SET complaint_id = ? WHERE id = ?") {}
+
+    // Returns false when nothing was stored (the group vanished).
+    bool store(const Group &g);
+
+private:
+    Db &db_;
+    const FetchOptions &opt_;
+    Log &log_;
+    FetchSummary &sum_;
+    Stmt group_parts_, single_part_, officer_, insert_, mark_, link_;
+};
+
+bool Assembler::store(const Group &g) {
     std::vector<Part> parts;
-    {
-        Stmt q = g.concat_ref
-                     ? Stmt(db, "SELECT id, part_no, smsc_time, fetched_at, coding, ucs2 FROM sms_part "
-                                "WHERE inbound_id IS NULL AND sender = ? AND concat_ref = ? AND part_count = ? "
-                                "ORDER BY part_no, smsc_time, id")
-                     : Stmt(db, "SELECT id, part_no, smsc_time, fetched_at, coding, ucs2 FROM sms_part "
-                                "WHERE inbound_id IS NULL AND id = ?");
-        if (g.concat_ref) q.args(g.sender, *g.concat_ref, g.part_count);
-        else q.args(g.first_id);
-        while (q.step()) {
-            const int no = q.i32(1);
-            // Two parts with the same number: the sender reused the reference for another
-            // message; the later part waits for its own group.
-            if (!parts.empty() && parts.back().part_no == no) continue;
-            parts.push_back({q.i64(0), no, q.i64(2), q.i64(3), q.str(4), utf16_from_be_bytes(q.view(5))});
-        }
+    Stmt &q = g.concat_ref ? group_parts_ : single_part_;
+    if (g.concat_ref) q.args(g.sender, *g.concat_ref, g.part_count);
+    else q.args(g.first_id);
+    while (q.step()) {
+        const int no = q.i32(1);
+        // Two parts with the same number: the sender reused the reference for another
+        // message; the later part waits for its own group.
+        if (!parts.empty() && parts.back().part_no == no) continue;
+        parts.push_back({q.i64(0), no, q.i64(2), q.i64(3), q.str(4), utf16_from_be_bytes(q.view(5))});
     }
+    q.reset();
     if (parts.empty()) return false;
 
     std::u16string text16;
@@ -138,43 +166,38 @@ bool store_message(Db &db, const Group &g, const FetchOptions &opt, Log &log, Fe
     const std::string text = utf16_to_utf8(text16);
 
     // A sender that is not a phone number (an operator's "TELKOMSEL") is kept as the network gave it.
-    const std::string sender = normalize_msisdn(g.sender).value_or(g.sender);
+    const auto number = normalize_msisdn(g.sender);
+    const std::string sender = number.value_or(g.sender);
     std::optional<std::int64_t> officer_id;
-    {
-        Stmt q(db, "SELECT id FROM officer WHERE phone = ? AND valid_to IS NULL");
-        q.bind(1, sender);
-        if (q.step()) officer_id = q.i64(0);
-    }
-    const bool reachable = normalize_msisdn(g.sender).has_value();
+    officer_.bind(1, sender);
+    if (officer_.step()) officer_id = officer_.i64(0);
+    officer_.reset();
     // Nothing to answer or route: binary SMS (WAP push, MMS notices) and broadcasts from names.
-    const bool no_complaint = !officer_id && (binary || !reachable);
+    const bool no_complaint = !officer_id && (binary || !number);
 
-    Stmt ins(db, "INSERT INTO inbound(sender, sent_at, received_at, text, parts, complete, kind, officer_id, "
-                 "handled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    ins.args(sender, sent_at, received_at, text, static_cast<int>(parts.size()), complete ? 1 : 0,
-             officer_id ? "officer" : "citizen", officer_id,
-             no_complaint ? std::optional<Timestamp>(opt.now) : std::nullopt);
-    ins.run();
-    const std::int64_t inbound_id = db.last_insert_id();
-    Stmt mark(db, "UPDATE sms_part SET inbound_id = ? WHERE id = ?");
-    for (const auto &p : parts) mark.args(inbound_id, p.id).run();
+    insert_.args(sender, sent_at, received_at, text, static_cast<int>(parts.size()), complete ? 1 : 0,
+                 officer_id ? "officer" : "citizen", officer_id,
+                 no_complaint ? std::optional<Timestamp>(opt_.now) : std::nullopt);
+    insert_.run();
+    const std::int64_t inbound_id = db_.last_insert_id();
+    for (const auto &p : parts) mark_.args(inbound_id, p.id).run();
 
-    ++sum.messages;
+    ++sum_.messages;
     if (!complete) {
-        ++sum.incomplete;
-        log.warn("long SMS from {} stored without {} of its {} parts after waiting {} s", sender,
-                 g.part_count - static_cast<int>(parts.size()), g.part_count, opt.multipart_timeout);
+        ++sum_.incomplete;
+        log_.warn("long SMS from {} stored without {} of its {} parts after waiting {} s", sender,
+                  g.part_count - static_cast<int>(parts.size()), g.part_count, opt_.multipart_timeout);
     }
     if (officer_id) {
-        ++sum.officer;
+        ++sum_.officer;
     } else if (no_complaint) {
-        ++sum.other;
-        log.info("SMS from {} stored without a complaint: {}", sender,
-                 binary ? "binary message" : "the sender is not a phone number");
-    } else if (auto ref = complaint_for(db, sender, text, received_at, inbound_id)) {
-        Stmt(db, "UPDATE inbound SET complaint_id = ? WHERE id = ?").args(ref->id, inbound_id).run();
-        ++sum.complaints;
-        log.debug("complaint {} from {}", ref->ticket, sender);
+        ++sum_.other;
+        log_.info("SMS from {} stored without a complaint: {}", sender,
+                  binary ? "binary message" : "the sender is not a phone number");
+    } else if (auto ref = complaint_for(db_, sender, text, received_at, inbound_id)) {
+        link_.args(ref->id, inbound_id).run();
+        ++sum_.complaints;
+        log_.debug("complaint {} from {}", ref->ticket, sender);
     }
     return true;
 }
@@ -190,23 +213,36 @@ std::string part_fingerprint(const InboxPart &p) {
 
 void assemble_messages(Db &db, const FetchOptions &opt, Log &log, FetchSummary &sum) {
     const Timestamp cutoff = opt.now - opt.multipart_timeout;
-    // Ready groups, oldest first, so complaints are numbered in the order citizens sent them.
-    Stmt ready(db, R"sql(
-        SELECT sender, concat_ref, part_count, min(id)
-        FROM sms_part WHERE inbound_id IS NULL
-        GROUP BY sender, CASE WHEN concat_ref IS NULL THEN -id ELSE concat_ref END, part_count
-        HAVING concat_ref IS NULL OR count(DISTINCT part_no) >= part_count OR min(fetched_at) <= ?
+    // Messages are stored oldest first, so complaints are numbered in the order citizens sent
+    // them: each round merges the oldest single SMS (read in order from the partial index, so a
+    // round costs the same at 10 or 10,000 pending parts) with the oldest ready long SMS.
+    Stmt singles(db, "SELECT sender, id, smsc_time FROM sms_part INDEXED BY sms_part_pending_time "
+                     "WHERE inbound_id IS NULL AND concat_ref IS NULL ORDER BY smsc_time, id LIMIT ?");
+    Stmt longs(db, R"sql(
+        SELECT sender, concat_ref, part_count, min(id), min(smsc_time)
+        FROM sms_part WHERE inbound_id IS NULL AND concat_ref IS NOT NULL
+        GROUP BY sender, concat_ref, part_count
+        HAVING count(DISTINCT part_no) >= part_count OR min(fetched_at) <= ?
         ORDER BY min(smsc_time), min(id)
         LIMIT ?)sql");
+    Assembler assembler(db, opt, log, sum);
     for (;;) {
         std::vector<Group> groups;
-        ready.args(cutoff, opt.batch);
-        while (ready.step()) groups.push_back({ready.str(0), ready.opt_i64(1), ready.i32(2), ready.i64(3)});
-        ready.reset();
+        singles.args(opt.batch);
+        while (singles.step()) groups.push_back({singles.str(0), std::nullopt, 1, singles.i64(1), singles.i64(2)});
+        singles.reset();
+        longs.args(cutoff, opt.batch);
+        while (longs.step())
+            groups.push_back({longs.str(0), longs.i64(1), longs.i32(2), longs.i64(3), longs.i64(4)});
+        longs.reset();
         if (groups.empty()) break;
+        std::sort(groups.begin(), groups.end(), [](const Group &a, const Group &b) {
+            return std::tie(a.sent_at, a.first_id) < std::tie(b.sent_at, b.first_id);
+        });
+        if (static_cast<int>(groups.size()) > opt.batch) groups.resize(static_cast<size_t>(opt.batch));
         Tx tx(db);
         long stored = 0;
-        for (const auto &g : groups) stored += store_message(db, g, opt, log, sum) ? 1 : 0;
+        for (const auto &g : groups) stored += assembler.store(g) ? 1 : 0;
         tx.commit();
         if (stored == 0) break; // cannot happen; never spin
     }
@@ -262,6 +298,7 @@ FetchSummary fetch_inbox(Db &db, Transport &modem, const FetchOptions &opt, Log 
         batch.clear();
     };
 
+    const auto t0 = std::chrono::steady_clock::now();
     modem.scan_inbox(
         [&](const InboxPart &p) {
             ++sum.parts_read;
@@ -276,7 +313,10 @@ FetchSummary fetch_inbox(Db &db, Transport &modem, const FetchOptions &opt, Log 
         });
     flush(true);
     forget_setaside(db, setaside_seen);
+    const auto t1 = std::chrono::steady_clock::now();
+    log.debug("read {} parts in {} ms", sum.parts_read, ms(t0, t1));
     assemble_messages(db, opt, log, sum);
+    log.debug("assembled {} messages in {} ms", sum.messages, ms(t1, std::chrono::steady_clock::now()));
     return sum;
 }
 

@@ -84,6 +84,8 @@ int highest_location(const std::string &dir) {
     return high;
 }
 
+constexpr int kMaxLocation = 9999;
+
 class Writer {
 public:
     Writer(const Options &o) : o_(o), backup_(std::make_unique<GSM_SMS_Backup>()) {
@@ -93,7 +95,10 @@ public:
 
     // Writes one part at the next location.
     void write(GSM_SMSMessage &m) {
-        if (location_ > 10000) die("no free location left in folder " + std::to_string(o_.folder) + " (1..10000)", 73);
+        // The dummy driver cannot address location 10000: its location 10000 + 10000 x folder
+        // reads as location 0 of the next folder, and the scan stops there.
+        if (location_ > kMaxLocation)
+            die("no free location left in folder " + std::to_string(o_.folder) + " (1..9999)", 73);
         const std::string path = folder_dir() + "/" + std::to_string(location_);
         const std::string tmp = folder_dir() + "/.mksms." + std::to_string(getpid()) + "." + std::to_string(location_);
         m.Folder = o_.folder;
@@ -186,14 +191,14 @@ int main(int argc, char **argv) {
     app.add_option("FILE", o.input, "SENDER<TAB>TIME<TAB>TEXT lines; - or none: stdin");
     app.add_option("-f,--folder", o.folder, "Inbox folder: 1 (SIM) or 3 (phone)")->check(CLI::IsMember({1, 3}));
     app.add_option("-l,--location", o.start, "First location to write (default: after the highest in use)")
-        ->check(CLI::Range(1, 10000));
+        ->check(CLI::Range(1, kMaxLocation));
     app.add_option("-r,--ref", o.ref, "Concatenation reference of long messages (default: random)")
         ->check(CLI::Range(0, 255));
     app.add_option("-o,--order", o.order, "Part order: in-order, reverse (each message's parts backwards), "
                                           "interleave (round-robin over the messages)")
         ->check(CLI::IsMember({"in-order", "reverse", "interleave"}));
     app.add_option("-n,--bulk", o.bulk, "Generate N distinct single-part messages instead of reading input")
-        ->check(CLI::Range(1L, 50000L));
+        ->check(CLI::Range(1L, static_cast<long>(kMaxLocation)));
     app.add_option("--smsc", o.smsc, "SMSC number written into each part");
     app.add_option("--seed", o.seed, "Random seed for references (default: from the clock)");
     app.add_flag("-u,--unicode", o.unicode, "Force UCS-2 even when GSM-7 would do");
@@ -208,8 +213,7 @@ int main(int argc, char **argv) {
 
     if (o.bulk > 0) {
         // Distinct senders and texts, one second apart, all short enough for one part.
-        const long per_folder = 10000;
-        if (o.bulk > per_folder) die("at most 10000 messages fit one folder", 64);
+        if (o.bulk > kMaxLocation) die("at most 9999 messages fit one folder", 64);
         const wadul::Timestamp base = now - o.bulk;
         static const char *const kWhat[] = {"jalan berlubang", "lampu jalan mati", "saluran air tersumbat",
                                             "sampah menumpuk", "pelayanan puskesmas lambat", "jembatan rusak"};
