@@ -27,7 +27,7 @@ struct ClassifierOptions {
     int min_df = 2;                  // a feature must occur in this many training texts
     double c = 0.5;                  // SVM cost: larger fits the training data more closely
     double class_weight_power = 0.5; // 0: no class weighting, 1: fully balanced classes
-    int epochs = 5;                  // passes of dual coordinate descent
+    int epochs = 4;                  // passes of dual coordinate descent
     double temperature = 1.0;        // softmax scale turning SVM scores into a confidence
     unsigned seed = 1;               // order of the passes: fixed so training is reproducible
 };
