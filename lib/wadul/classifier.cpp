@@ -47,15 +47,20 @@ void extract(const ClassifierOptions &o, const TextNormalizer::Tokens &t, RawFea
     f.word.clear();
     f.chars.clear();
     f.word_names.clear();
-    for (size_t i = 0; i < t.stems.size(); ++i) {
-        f.word.push_back(mix(fnv(kSeedWord, t.stems[i])));
-        if (names) f.word_names.push_back(t.stems[i]);
-        if (o.word_bigrams && i + 1 < t.stems.size()) {
-            uint64_t h = fnv(kSeedBigram, t.stems[i]);
+    const auto &ws = o.stem ? t.stems : t.words;
+    for (size_t i = 0; i < ws.size(); ++i) {
+        f.word.push_back(mix(fnv(kSeedWord, ws[i])));
+        if (names) f.word_names.push_back(ws[i]);
+        if (o.stem && o.surface_words && ws[i] != t.words[i]) {
+            f.word.push_back(mix(fnv(kSeedWord, t.words[i])));
+            if (names) f.word_names.push_back(t.words[i]);
+        }
+        if (o.word_bigrams && i + 1 < ws.size()) {
+            uint64_t h = fnv(kSeedBigram, ws[i]);
             h = (h ^ ' ') * 0x100000001b3ULL;
-            for (unsigned char ch : t.stems[i + 1]) h = (h ^ ch) * 0x100000001b3ULL;
+            for (unsigned char ch : ws[i + 1]) h = (h ^ ch) * 0x100000001b3ULL;
             f.word.push_back(mix(h));
-            if (names) f.word_names.push_back(t.stems[i] + " " + t.stems[i + 1]);
+            if (names) f.word_names.push_back(ws[i] + " " + ws[i + 1]);
         }
     }
     if (o.char_max <= 0) return;
@@ -125,6 +130,15 @@ private:
     size_t size_ = 0;
 };
 
+// Weight rows are padded to a multiple of kLane floats, and every loop over classes runs in blocks of
+// kLane: the compiler then vectorises it at -O2 without knowing the number of classes.
+constexpr size_t kLane = 8;
+
+inline void add_scaled(float *dst, const float *src, float v, size_t n) {
+    for (size_t c = 0; c < n; c += kLane)
+        for (size_t l = 0; l < kLane; ++l) dst[c + l] += v * src[c + l];
+}
+
 struct SparseRow {
     std::vector<uint32_t> idx;
     std::vector<float> val;
@@ -189,13 +203,24 @@ struct Classifier::Impl {
     std::vector<uint64_t> keys;    // column → feature hash (for serialisation)
     std::vector<float> idf;        // column → inverse document frequency
     std::vector<uint8_t> is_char;  // column → 1 for a character n-gram
-    std::vector<float> weights;    // (columns + 1 bias) × classes, row-major by column
+    std::vector<float> weights;    // (columns + 1 bias) × stride(), row-major by column
     std::map<uint32_t, std::string> names; // word columns → stem or bigram, for reasons
 
-    mutable std::mutex mu; // guards the normaliser's stem cache
+    // classify() is const but reuses scratch space and the normaliser's stem cache: both are guarded
+    // by `mu`, so one model can be shared between threads.
+    mutable std::mutex mu;
     mutable TextNormalizer norm;
+    struct Scratch {
+        TextNormalizer::Tokens tokens;
+        RawFeatures raw;
+        SparseRow row;
+        std::vector<uint16_t> count;
+        std::vector<float> scores;
+    };
+    mutable Scratch scratch;
 
     size_t k() const { return labels.size(); }
+    size_t stride() const { return (k() + kLane - 1) / kLane * kLane; }
     size_t columns() const { return keys.size(); }
 
     void rebuild_table() {
@@ -204,32 +229,30 @@ struct Classifier::Impl {
         for (size_t i = 0; i < keys.size(); ++i) table.at(keys[i], static_cast<uint32_t>(i));
     }
 
-    // Turns raw hashes into a TF-IDF row: sublinear tf, each block scaled to its weight.
-    void vectorise(const RawFeatures &f, SparseRow &row) const {
+    // Turns raw hashes into a TF-IDF row: sublinear tf, each block scaled to its weight. `count` is
+    // scratch, one zero per column, left zeroed; counting through it avoids sorting every text.
+    void vectorise(const RawFeatures &f, SparseRow &row, std::vector<uint16_t> &count) const {
         row.idx.clear();
         row.val.clear();
+        count.resize(columns(), 0);
         auto block = [&](const std::vector<uint64_t> &hashes, double weight) {
             const size_t start = row.idx.size();
             for (uint64_t h : hashes) {
                 const int64_t c = table.find(h);
-                if (c >= 0) row.idx.push_back(static_cast<uint32_t>(c));
+                if (c < 0) continue;
+                if (count[static_cast<size_t>(c)]++ == 0) row.idx.push_back(static_cast<uint32_t>(c));
             }
-            std::sort(row.idx.begin() + static_cast<long>(start), row.idx.end());
-            size_t out = start;
             double norm2 = 0;
-            for (size_t i = start; i < row.idx.size();) {
-                size_t j = i;
-                while (j < row.idx.size() && row.idx[j] == row.idx[i]) ++j;
-                const float v = static_cast<float>((1.0 + std::log(static_cast<double>(j - i))) * idf[row.idx[i]]);
-                row.idx[out++] = row.idx[i];
+            for (size_t i = start; i < row.idx.size(); ++i) {
+                uint16_t &n = count[row.idx[i]];
+                const float v = static_cast<float>((1.0 + std::log(static_cast<double>(n))) * idf[row.idx[i]]);
+                n = 0;
                 row.val.push_back(v);
                 norm2 += static_cast<double>(v) * v;
-                i = j;
             }
-            row.idx.resize(out);
             if (norm2 > 0) {
                 const float s = static_cast<float>(weight / std::sqrt(norm2));
-                for (size_t i = start; i < out; ++i) row.val[i] *= s;
+                for (size_t i = start; i < row.idx.size(); ++i) row.val[i] *= s;
             }
         };
         const double total = std::sqrt(opt.word_weight * opt.word_weight + opt.char_weight * opt.char_weight);
@@ -238,17 +261,14 @@ struct Classifier::Impl {
     }
 
     void scores(const SparseRow &row, std::vector<float> &s) const {
-        const size_t kk = k();
-        const float *bias = &weights[columns() * kk];
-        s.assign(bias, bias + kk);
-        for (size_t n = 0; n < row.idx.size(); ++n) {
-            const float *w = &weights[static_cast<size_t>(row.idx[n]) * kk];
-            const float v = row.val[n];
-            for (size_t c = 0; c < kk; ++c) s[c] += v * w[c];
-        }
+        const size_t st = stride();
+        const float *bias = &weights[columns() * st];
+        s.assign(bias, bias + st);
+        for (size_t n = 0; n < row.idx.size(); ++n)
+            add_scaled(s.data(), &weights[static_cast<size_t>(row.idx[n]) * st], row.val[n], st);
     }
 
-    void train(const std::vector<std::pair<std::string, std::string>> &samples);
+    void train(const std::vector<std::pair<std::string, std::string>> &samples, const std::vector<double> &weights);
 };
 
 Classifier::Classifier() : Classifier(ClassifierOptions{}) {}
@@ -258,7 +278,8 @@ Classifier::Classifier(Classifier &&) noexcept = default;
 Classifier &Classifier::operator=(Classifier &&) noexcept = default;
 
 
-void Classifier::Impl::train(const std::vector<std::pair<std::string, std::string>> &samples) {
+void Classifier::Impl::train(const std::vector<std::pair<std::string, std::string>> &samples,
+                              const std::vector<double> &sample_weights) {
     labels.clear();
     keys.clear();
     idf.clear();
@@ -280,18 +301,22 @@ void Classifier::Impl::train(const std::vector<std::pair<std::string, std::strin
     // Raw features of every text, then document frequencies to choose the vocabulary.
     std::vector<RawFeatures> raw;
     std::vector<int> y;
+    std::vector<double> sw;
     FeatureTable seen;
     std::vector<uint64_t> seen_key;
     std::vector<uint32_t> df, last_doc;
     std::vector<uint8_t> seen_char;
     std::map<uint64_t, std::string> word_names;
-    for (const auto &s : samples) {
+    for (size_t si = 0; si < samples.size(); ++si) {
+        const auto &s = samples[si];
         if (s.second.empty()) continue;
         const uint32_t doc = static_cast<uint32_t>(raw.size());
         y.push_back(label_ids[s.second]);
+        sw.push_back(si < sample_weights.size() ? sample_weights[si] : 1.0);
         raw.emplace_back();
         RawFeatures &f = raw.back();
-        extract(opt, norm.analyse(s.first), f, true);
+        norm.analyse(s.first, scratch.tokens, opt.stem);
+        extract(opt, scratch.tokens, f, true);
         auto count = [&](const std::vector<uint64_t> &hs, bool chars) {
             for (size_t n = 0; n < hs.size(); ++n) {
                 const uint32_t id = seen.at(hs[n], static_cast<uint32_t>(seen_key.size()));
@@ -328,7 +353,7 @@ void Classifier::Impl::train(const std::vector<std::pair<std::string, std::strin
     rebuild_table();
 
     std::vector<SparseRow> rows(docs);
-    for (size_t i = 0; i < docs; ++i) vectorise(raw[i], rows[i]);
+    for (size_t i = 0; i < docs; ++i) vectorise(raw[i], rows[i], scratch.count);
     raw.clear();
     raw.shrink_to_fit();
 
@@ -344,7 +369,8 @@ void Classifier::Impl::train(const std::vector<std::pair<std::string, std::strin
     // Dual coordinate descent for the squared-hinge SVM (Hsieh et al. 2008), every one-vs-rest problem
     // in lockstep so that each sample's row is read once per pass for all classes.
     const size_t cols = columns();
-    weights.assign((cols + 1) * kk, 0.0f);
+    const size_t st = stride();
+    weights.assign((cols + 1) * st, 0.0f);
     std::vector<float> alpha(docs * kk, 0.0f);
     std::vector<double> qii(docs);
     for (size_t i = 0; i < docs; ++i) {
@@ -355,15 +381,15 @@ void Classifier::Impl::train(const std::vector<std::pair<std::string, std::strin
     std::vector<size_t> order(docs);
     for (size_t i = 0; i < docs; ++i) order[i] = i;
     std::mt19937 rng(opt.seed);
-    std::vector<float> s(kk), delta(kk);
-    float *bias = &weights[cols * kk];
+    std::vector<float> s(st), delta(st, 0.0f);
+    float *bias = &weights[cols * st];
     for (int epoch = 0; epoch < opt.epochs; ++epoch) {
         // Fisher–Yates with mt19937 directly: std::shuffle's sequence differs between libraries.
         for (size_t i = docs; i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
         for (size_t i : order) {
             const SparseRow &row = rows[i];
             scores(row, s);
-            const double d = 0.5 / cost[static_cast<size_t>(y[i])];
+            const double d = 0.5 / (cost[static_cast<size_t>(y[i])] * sw[i]);
             bool any = false;
             for (size_t c = 0; c < kk; ++c) {
                 const double yc = static_cast<int>(c) == y[i] ? 1.0 : -1.0;
@@ -380,19 +406,31 @@ void Classifier::Impl::train(const std::vector<std::pair<std::string, std::strin
                 any = true;
             }
             if (!any) continue;
-            for (size_t n = 0; n < row.idx.size(); ++n) {
-                float *w = &weights[static_cast<size_t>(row.idx[n]) * kk];
-                const float v = row.val[n];
-                for (size_t c = 0; c < kk; ++c) w[c] += v * delta[c];
+            // Most one-vs-rest problems are already satisfied by a sample: update only the blocks of
+            // classes that moved, which halves the work of a pass.
+            for (size_t b = 0; b < st; b += kLane) {
+                bool moved = false;
+                for (size_t l = 0; l < kLane; ++l) moved |= delta[b + l] != 0.0f;
+                if (!moved) continue;
+                for (size_t n = 0; n < row.idx.size(); ++n)
+                    add_scaled(&weights[static_cast<size_t>(row.idx[n]) * st + b], &delta[b], row.val[n], kLane);
+                add_scaled(bias + b, &delta[b], 1.0f, kLane);
             }
-            for (size_t c = 0; c < kk; ++c) bias[c] += delta[c];
         }
     }
+
 }
 
-void Classifier::train(const std::vector<std::pair<std::string, std::string>> &samples) {
+void Classifier::train(const std::vector<std::pair<std::string, std::string>> &samples) { train(samples, {}); }
+
+void Classifier::train(const std::vector<std::pair<std::string, std::string>> &samples,
+                       const std::vector<double> &weights) {
+    if (!weights.empty() && weights.size() != samples.size())
+        fail(kExitSoftware, "cannot train: {} weights for {} samples", weights.size(), samples.size());
+    for (double w : weights)
+        if (!(w > 0)) fail(kExitSoftware, "cannot train: a sample weight is not positive");
     std::lock_guard<std::mutex> lock(impl_->mu);
-    impl_->train(samples);
+    impl_->train(samples, weights);
 }
 
 bool Classifier::empty() const { return impl_->labels.empty(); }
@@ -402,14 +440,13 @@ Prediction Classifier::classify(std::string_view text) const {
     Prediction p;
     const Impl &m = *impl_;
     if (m.labels.empty()) return p;
-    RawFeatures f;
-    {
-        std::lock_guard<std::mutex> lock(m.mu);
-        extract(m.opt, m.norm.analyse(text), f, true);
-    }
-    SparseRow row;
-    m.vectorise(f, row);
-    std::vector<float> s;
+    std::lock_guard<std::mutex> lock(m.mu);
+    Impl::Scratch &x = m.scratch;
+    m.norm.analyse(text, x.tokens, m.opt.stem);
+    extract(m.opt, x.tokens, x.raw, false);
+    const SparseRow &row = x.row;
+    m.vectorise(x.raw, x.row, x.count);
+    std::vector<float> &s = x.scores;
     m.scores(row, s);
     const size_t kk = m.k();
     size_t best = 0;
@@ -433,7 +470,7 @@ Prediction Classifier::classify(std::string_view text) const {
     std::vector<std::pair<float, uint32_t>> pushes;
     for (size_t n = 0; n < row.idx.size(); ++n) {
         if (m.is_char[row.idx[n]]) continue;
-        const float v = row.val[n] * m.weights[static_cast<size_t>(row.idx[n]) * kk + best];
+        const float v = row.val[n] * m.weights[static_cast<size_t>(row.idx[n]) * m.stride() + best];
         if (v > 0) pushes.emplace_back(v, row.idx[n]);
     }
     std::sort(pushes.begin(), pushes.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
@@ -459,7 +496,7 @@ std::string Classifier::serialize() const {
     const ClassifierOptions &o = m.opt;
     w.put<int32_t>(o.char_min);
     w.put<int32_t>(o.char_max);
-    w.put<uint8_t>(o.word_bigrams ? 1 : 0);
+    w.put<uint8_t>(static_cast<uint8_t>((o.word_bigrams ? 1 : 0) | (o.stem ? 2 : 0) | (o.surface_words ? 4 : 0)));
     w.put<double>(o.word_weight);
     w.put<double>(o.char_weight);
     w.put<double>(o.temperature);
@@ -468,7 +505,14 @@ std::string Classifier::serialize() const {
     w.vec(m.keys);
     w.vec(m.idf);
     w.vec(m.is_char);
-    w.vec(m.weights);
+    // Padding is not stored: only the k real classes of each row.
+    const size_t k = m.k(), st = m.stride();
+    std::vector<float> packed;
+    packed.reserve(m.weights.size() / (st ? st : 1) * k);
+    for (size_t r = 0; st && r < m.weights.size() / st; ++r)
+        packed.insert(packed.end(), m.weights.begin() + static_cast<long>(r * st),
+                      m.weights.begin() + static_cast<long>(r * st + k));
+    w.vec(packed);
     w.put<uint32_t>(static_cast<uint32_t>(m.names.size()));
     for (const auto &n : m.names) {
         w.put<uint32_t>(n.first);
@@ -487,7 +531,10 @@ Classifier Classifier::deserialize(std::string_view data) {
     ClassifierOptions &o = m.opt;
     o.char_min = r.get<int32_t>();
     o.char_max = r.get<int32_t>();
-    o.word_bigrams = r.get<uint8_t>() != 0;
+    const auto flags = r.get<uint8_t>();
+    o.word_bigrams = (flags & 1) != 0;
+    o.stem = (flags & 2) != 0;
+    o.surface_words = (flags & 4) != 0;
     o.word_weight = r.get<double>();
     o.char_weight = r.get<double>();
     o.temperature = r.get<double>();
@@ -496,15 +543,19 @@ Classifier Classifier::deserialize(std::string_view data) {
     m.keys = r.vec<uint64_t>();
     m.idf = r.vec<float>();
     m.is_char = r.vec<uint8_t>();
-    m.weights = r.vec<float>();
+    const std::vector<float> packed = r.vec<float>();
     const auto nn = r.get<uint32_t>();
     for (uint32_t i = 0; i < nn; ++i) {
         const auto col = r.get<uint32_t>();
         m.names.emplace(col, r.str());
     }
     if (!r.done() || m.idf.size() != m.keys.size() || m.is_char.size() != m.keys.size() ||
-        m.weights.size() != (m.keys.size() + 1) * k || o.char_max > 64 || o.char_min < 1)
+        packed.size() != (m.keys.size() + 1) * k || o.char_max > 64 || o.char_min < 1)
         Reader::bad();
+    const size_t st = m.stride();
+    m.weights.assign((m.keys.size() + 1) * st, 0.0f);
+    for (size_t row = 0; k && row < m.keys.size() + 1; ++row)
+        std::copy_n(packed.begin() + static_cast<long>(row * k), k, m.weights.begin() + static_cast<long>(row * st));
     for (const auto &n : m.names)
         if (n.first >= m.keys.size()) Reader::bad();
     m.rebuild_table();

@@ -31,7 +31,8 @@ Samples read_training_csv(const std::string &path, const std::string &text_col, 
     return out;
 }
 
-EvalResult evaluate_samples(const Samples &train, const Samples &test, const ClassifierOptions &options) {
+EvalResult evaluate_samples(const Samples &train, const Samples &test, const ClassifierOptions &options,
+                            const std::vector<double> &train_weights) {
     EvalResult r;
     r.train_n = static_cast<int>(train.size());
     r.test_n = static_cast<int>(test.size());
@@ -40,7 +41,7 @@ EvalResult evaluate_samples(const Samples &train, const Samples &test, const Cla
 
     Classifier model(options);
     auto t0 = std::chrono::steady_clock::now();
-    model.train(train);
+    model.train(train, train_weights);
     r.train_seconds = seconds_since(t0);
 
     std::vector<Prediction> pred;

@@ -33,7 +33,8 @@ using Samples = std::vector<std::pair<std::string, std::string>>;
 // Reads both CSVs (wadul::read_csv_columns), trains, tests.
 EvalResult evaluate(const EvalOptions &opts);
 // The same on samples already in memory, with the learner's settings (for validation runs).
-EvalResult evaluate_samples(const Samples &train, const Samples &test, const ClassifierOptions &options = {});
+EvalResult evaluate_samples(const Samples &train, const Samples &test, const ClassifierOptions &options = {},
+                            const std::vector<double> &train_weights = {});
 
 std::string format_eval_text(const EvalResult &r); // human table, English headings
 std::string format_eval_json(const EvalResult &r); // one JSON object: the fields above plus "classes"

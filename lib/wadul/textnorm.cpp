@@ -66,11 +66,12 @@ constexpr std::string_view kStopwords[] = {
 
 template <typename T> bool in_range(T c, T lo, T hi) { return c >= lo && c <= hi; }
 
-} // namespace
-
-std::vector<std::string> split_words(std::string_view text) {
-    std::vector<std::string> out;
+// The splitter behind split_words, calling `emit` with each word; a template so that the hot path
+// (the classifier, for every text) pays no indirect call.
+template <typename Emit> void split_into(std::string_view text, Emit &&emit) {
     std::string run; // one alphanumeric run, lowercased
+    bool last_number = false;
+    std::string w;
     auto flush = [&] {
         if (run.empty()) return;
         // "anak2" is "anak-anak": the trailing 2 repeats the word, it is not a number.
@@ -81,10 +82,10 @@ std::vector<std::string> split_words(std::string_view text) {
             size_t j = i;
             while (j < run.size() && in_range(run[j], '0', '9') == digit) ++j;
             if (digit) {
-                if (out.empty() || out.back() != kNumberToken) out.emplace_back(kNumberToken);
+                if (!last_number) emit(kNumberToken);
+                last_number = true;
             } else {
-                std::string w;
-                w.reserve(j - i);
+                w.clear();
                 for (size_t k = i; k < j;) {
                     size_t e = k;
                     while (e < j && run[e] == run[k]) ++e;
@@ -92,7 +93,8 @@ std::vector<std::string> split_words(std::string_view text) {
                     w.append(e - k >= 3 ? 1 : e - k, run[k]);
                     k = e;
                 }
-                out.push_back(std::move(w));
+                emit(std::string_view(w));
+                last_number = false;
             }
             i = j;
         }
@@ -116,7 +118,18 @@ std::vector<std::string> split_words(std::string_view text) {
         }
     }
     flush();
+}
+
+} // namespace
+
+std::vector<std::string> split_words(std::string_view text) {
+    std::vector<std::string> out;
+    split_into(text, [&](std::string_view w) { out.emplace_back(w); });
     return out;
+}
+
+void split_words(std::string_view text, const std::function<void(std::string_view)> &word) {
+    split_into(text, word);
 }
 
 std::string_view expand_slang(std::string_view word) {
@@ -153,18 +166,25 @@ std::string TextNormalizer::stem(const std::string &word) {
     return out;
 }
 
-TextNormalizer::Tokens TextNormalizer::analyse(std::string_view text) {
+TextNormalizer::Tokens TextNormalizer::analyse(std::string_view text, bool stem_words) {
     Tokens t;
+    analyse(text, t, stem_words);
+    return t;
+}
+
+void TextNormalizer::analyse(std::string_view text, Tokens &t, bool stem_words) {
+    t.words.clear();
+    t.stems.clear();
     auto add = [&](std::string_view w) {
         if (w.size() < 2 || is_stopword(w)) return;
         t.words.emplace_back(w);
-        t.stems.push_back(w == kNumberToken ? std::string(w) : stem(t.words.back()));
+        if (stem_words) t.stems.push_back(w == kNumberToken ? std::string(w) : stem(t.words.back()));
     };
-    for (const auto &raw : split_words(text)) {
+    split_into(text, [&](std::string_view raw) {
         const std::string_view w = expand_slang(raw);
         if (w.find(' ') == std::string_view::npos) {
             add(w);
-            continue;
+            return;
         }
         size_t start = 0;
         while (start <= w.size()) {
@@ -173,8 +193,7 @@ TextNormalizer::Tokens TextNormalizer::analyse(std::string_view text) {
             add(w.substr(start, sp - start));
             start = sp + 1;
         }
-    }
-    return t;
+    });
 }
 
 } // namespace wadul

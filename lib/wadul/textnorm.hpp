@@ -1,6 +1,7 @@
 // Normalisation of SMS Indonesian into word tokens for the router's learner.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,6 +20,8 @@ inline constexpr std::string_view kNumberToken = "<num>";
 // becomes one ("parahhh" → "parah"), a trailing 2 marks reduplication ("anak2" → "anak"), letters and
 // digits glued together are split ("rt05" → "rt", <num>), and every number becomes kNumberToken.
 std::vector<std::string> split_words(std::string_view text);
+// The same, calling `word` for each word instead of building a vector.
+void split_words(std::string_view text, const std::function<void(std::string_view)> &word);
 
 // The standard Indonesian for an SMS abbreviation or slang word ("yg" → "yang", "gk" → "tidak");
 // may be several words ("dll" → "dan lain lain"). Returns `word` itself when it is not slang.
@@ -41,7 +44,10 @@ public:
     TextNormalizer(TextNormalizer &&) noexcept;
     TextNormalizer &operator=(TextNormalizer &&) noexcept;
 
-    Tokens analyse(std::string_view text);
+    // With `stem` false, `stems` stays empty (for callers that only need the words).
+    Tokens analyse(std::string_view text, bool stem = true);
+    // The same into `out`, reusing its storage (the classifier calls this for every text).
+    void analyse(std::string_view text, Tokens &out, bool stem = true);
     std::vector<std::string> tokens(std::string_view text) { return analyse(text).stems; }
     std::string stem(const std::string &word);
 
