@@ -67,8 +67,7 @@ Timestamp Deadlines::due(Stage s, Timestamp start, bool rework) const {
     return INT64_MAX;
 }
 
-std::int64_t WorkClock::cumulative(Timestamp t) {
-    const std::int64_t day = day_of(t);
+void WorkClock::cover(std::int64_t day) {
     auto day_total = [&](std::int64_t d) { return cal_.working_seconds(day_start(d), day_start(d + 1)); };
     if (prefix_.empty()) {
         base_day_ = day;
@@ -85,11 +84,18 @@ std::int64_t WorkClock::cumulative(Timestamp t) {
     }
     while (day - base_day_ >= static_cast<std::int64_t>(prefix_.size()))
         prefix_.push_back(prefix_.back() + day_total(base_day_ + static_cast<std::int64_t>(prefix_.size()) - 1));
+}
+
+std::int64_t WorkClock::cumulative(Timestamp t) const {
+    const std::int64_t day = day_of(t);
     return prefix_[static_cast<size_t>(day - base_day_)] + cal_.working_seconds(day_start(day), t);
 }
 
 std::int64_t WorkClock::between(Timestamp a, Timestamp b) {
     if (b <= a) return 0;
+    // Both days first: extending the table downwards shifts every cumulative value.
+    cover(day_of(a));
+    cover(day_of(b));
     return cumulative(b) - cumulative(a);
 }
 

@@ -53,7 +53,8 @@ public:
     const Calendar &calendar() const { return cal_; }
 
 private:
-    std::int64_t cumulative(Timestamp t); // working seconds from base_day_ 00:00 WIB to t
+    void cover(std::int64_t day);               // extends the table to include `day`
+    std::int64_t cumulative(Timestamp t) const; // working seconds from base_day_ 00:00 WIB to t
     const Calendar &cal_;
     std::int64_t base_day_ = 0;
     std::vector<std::int64_t> prefix_; // prefix_[i]: working seconds before day base_day_ + i
