@@ -1,5 +1,6 @@
 #include "wadul/report_query.hpp"
 
+#include <cctype>
 #include <map>
 #include <string_view>
 #include <unordered_map>
@@ -149,7 +150,9 @@ std::int64_t list_complaints(Db &db, const ComplaintFilter &f, ListFormat fmt, s
 
 void show_complaint(Db &db, const Config &cfg, const Calendar &cal, const std::string &typed, Timestamp now,
                     std::ostream &out) {
-    const std::string ticket = parse_ticket(typed).value_or(typed);
+    // A typo-tolerant reading first; a ticket from an older scheme is matched as typed, upper-cased.
+    std::string ticket = parse_ticket(typed).value_or(typed);
+    for (char &ch : ticket) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     Stmt c(db, "SELECT c.id, c.ticket, c.status, a.code, a.name, c.source, c.reporter, c.reporter_name, "
                "c.confidential, c.text, c.received_at, c.external_id FROM complaint c "
                "LEFT JOIN agency a ON a.id = c.agency_id WHERE c.ticket = ?");
