@@ -40,29 +40,35 @@ reference_sql() {
     local a=$1 b=$2 pa=$3
     for range in "$a $b" "$pa $a"; do
         set -- $range
+        # One pass over the month's complaints and their events (complaint_received, then
+        # event_complaint), as the report does; CROSS JOIN keeps SQLite from starting at the
+        # event_kind_at index and walking every month's events instead.
         cat <<SQL
-SELECT r.agency_id, c.source, count(DISTINCT c.id),
-       count(DISTINCT CASE WHEN e.kind = 'forwarded' THEN c.id END),
-       count(DISTINCT CASE WHEN e.kind = 'accepted' THEN c.id END),
-       count(DISTINCT CASE WHEN e.kind = 'answered' THEN c.id END),
-       count(DISTINCT CASE WHEN e.kind = 'approved' THEN c.id END),
-       count(DISTINCT CASE WHEN e.kind = 'delivered' THEN c.id END),
-       count(DISTINCT CASE WHEN e.kind = 'refused' THEN c.id END)
-FROM complaint c JOIN event e ON e.complaint_id = c.id AND e.at < $2
-JOIN event r ON r.complaint_id = c.id AND r.kind IN ('routed', 'assigned') AND r.at < $2
-WHERE c.received_at >= $1 AND c.received_at < $2
-GROUP BY r.agency_id, c.source ORDER BY 1, 2;
+SELECT agency, source, count(*), sum(fw), sum(acc), sum(ans), sum(apr), sum(del), sum(ref), sum(open)
+FROM (SELECT c.id, c.source,
+             max(CASE WHEN e.kind IN ('routed', 'assigned') THEN e.agency_id END) AS agency,
+             max(e.kind = 'forwarded') AS fw, max(e.kind = 'accepted') AS acc, max(e.kind = 'answered') AS ans,
+             max(e.kind = 'approved') AS apr, max(e.kind = 'delivered') AS del, max(e.kind = 'refused') AS ref,
+             1 - max(e.kind IN ('delivered', 'closed')) AS open
+      FROM complaint c CROSS JOIN event e ON e.complaint_id = c.id AND e.at < $2
+      WHERE c.received_at >= $1 AND c.received_at < $2 GROUP BY c.id)
+GROUP BY agency, source ORDER BY 1, 2;
 SQL
     done
     cat <<SQL
-SELECT f.officer_id, count(DISTINCT f.complaint_id), count(DISTINCT e.complaint_id)
-FROM complaint c JOIN event f ON f.complaint_id = c.id AND f.kind = 'forwarded' AND f.at < $b
-LEFT JOIN officer o ON o.id = f.officer_id
-LEFT JOIN event e ON e.complaint_id = c.id AND e.actor = o.phone AND e.kind IN ('accepted', 'answered', 'refused')
-  AND e.at >= f.at AND e.at < $b
+SELECT f.officer_id, count(DISTINCT f.complaint_id),
+       count(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM event e WHERE e.complaint_id = f.complaint_id
+             AND e.actor = o.phone AND e.kind IN ('accepted', 'answered', 'refused') AND e.at >= f.at
+             AND e.at < $b) THEN f.complaint_id END)
+FROM complaint c CROSS JOIN event f ON f.complaint_id = c.id AND f.kind = 'forwarded' AND f.at < $b
+JOIN officer o ON o.id = f.officer_id
 WHERE c.received_at >= $a AND c.received_at < $b GROUP BY 1 ORDER BY 1;
-SELECT count(*) FROM complaint c WHERE c.received_at < $b AND (c.status <> 'closed' OR EXISTS
-  (SELECT 1 FROM event e WHERE e.complaint_id = c.id AND e.kind IN ('delivered', 'closed') AND e.at >= $b));
+SELECT count(*) FROM (
+  SELECT id FROM complaint WHERE status IN ('received', 'triage', 'routed', 'forwarded', 'accepted', 'answered',
+    'approved') AND received_at < $b
+  UNION
+  SELECT e.complaint_id FROM event e JOIN complaint c ON c.id = e.complaint_id
+  WHERE e.kind IN ('delivered', 'closed') AND e.at >= $b AND c.received_at < $b AND c.status = 'closed');
 SQL
 }
 

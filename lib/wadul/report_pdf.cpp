@@ -197,7 +197,7 @@ private:
     }
 
     void heading(Page &p, const std::string &text) {
-        p.need(60); // a heading never ends a page alone
+        p.need(95); // a heading never ends a page alone: it keeps a table header and a row
         p.skip(6);
         p.paragraph(esc(text), style("Bold", 11.5, kNavy, Align::Left, true), 1);
         p.line(Page::kLeft, p.y() + 1, Page::kLeft + 60, p.y() + 1, 1.5, kNavy);
@@ -362,9 +362,9 @@ private:
         row("", "Jumlah (aduan berbeda)", r_.total, true);
         const Align R = Align::Right;
         p.table({{"No", 18, R}, {"Instansi", 116}, {"Aduan masuk", 36, R}, {"SMS", 26, R}, {"Web", 26, R},
-                 {"Diteruskan", 40, R}, {"Diterima instansi", 36, R}, {"Dijawab", 34, R},
-                 {"Ditindak\u00adlanjuti", 38, R}, {"Ditolak", 32, R}, {"Dialihkan", 38, R},
-                 {"Terlambat", 40, R}},
+                 {"Diterus\u00adkan", 40, R}, {"Diterima instansi", 36, R}, {"Dijawab", 34, R},
+                 {"Ditindak\u00adlanjuti", 38, R}, {"Ditolak", 32, R}, {"Dialih\u00adkan", 38, R},
+                 {"Terlam\u00adbat", 40, R}},
                 rows, style("", 7.5), style("Bold", 7, {1, 1, 1}));
         note(p, "Aduan yang dialihkan dihitung pada setiap instansi yang pernah menerimanya; baris jumlah menghitung "
                 "setiap aduan satu kali. Terlambat: belum selesai dan telah melewati tenggat tahapnya pada akhir "
@@ -448,7 +448,7 @@ private:
                              id_int(o.responded), hours(o.response), remark}});
         }
         const Align R = Align::Right;
-        p.table({{"No", 18, R}, {"Instansi", 116}, {"Nama", 96}, {"Masa tugas", 84}, {"Aduan diteruskan", 40, R},
+        p.table({{"No", 18, R}, {"Instansi", 116}, {"Nama", 96}, {"Masa tugas", 84}, {"Aduan diterus\u00adkan", 40, R},
                  {"Direspons", 40, R}, {"Median respons (jam kerja)", 46, R}, {"Keterangan", 56}},
                 rows, style("", 7.5), style("Bold", 7, {1, 1, 1}));
         note(p, "Direspons: pejabat membalas dengan TERIMA, JAWAB atau TOLAK dari nomor yang terdaftar. Waktu respons "
