@@ -6,6 +6,7 @@
 int main(int argc, char **argv) {
     CLI::App app{"Monthly report to the Regent, and complaint listings for the sysadmin", "wadul-report"};
     wadul::CommonOptions opts;
+    opts.sync_registry = false; // a report reads the store as the pipeline left it
     wadul::add_common_options(app, opts);
     app.require_subcommand(1);
 
