@@ -217,7 +217,11 @@ std::string deadline_id(Timestamp t) {
 
 class Sweeper {
 public:
-    Sweeper(Db &db, const Config &cfg, Timestamp now, SweepResult &res) : db_(db), cfg_(cfg), now_(now), res_(res) {
+    Sweeper(Db &db, const Config &cfg, Timestamp now, SweepResult &res)
+        : db_(db), cfg_(cfg), now_(now), res_(res),
+          breach_check_(db, "SELECT 1 FROM event WHERE complaint_id = ? AND kind = 'breached' AND detail = ? AND at >= ?"),
+          queue_(db, "INSERT OR IGNORE INTO outbound(recipient, text, purpose, complaint_id, dedupe, created_at, "
+                     "status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)") {
         Stmt o(db, "SELECT agency_id, phone, role FROM officer WHERE valid_to IS NULL OR valid_to > ? ORDER BY id");
         o.bind(1, now);
         while (o.step()) (o.str(2) == "head" ? officers_[o.i64(0)].head : officers_[o.i64(0)].liaison).push_back(o.str(1));
@@ -227,9 +231,10 @@ public:
 
     void breach(const StageClock &st) {
         // Checked again inside the transaction: another sweep may have recorded it meanwhile.
-        Stmt q(db_, "SELECT 1 FROM event WHERE complaint_id = ? AND kind = 'breached' AND detail = ? AND at >= ?");
-        q.args(st.complaint_id, std::string(stage_name(st.stage)), st.started);
-        if (q.step()) return;
+        breach_check_.args(st.complaint_id, std::string(stage_name(st.stage)), st.started);
+        const bool known = breach_check_.step();
+        breach_check_.reset();
+        if (known) return;
         append_event(db_, {st.complaint_id, *st.deadline, "breached", "system", st.agency_id, std::nullopt,
                            std::string(stage_name(st.stage))});
         ++res_.breaches;
@@ -298,8 +303,7 @@ private:
     // step that was queued before a no-op).
     bool queue(const StageClock &st, const std::string &step, std::int64_t round, const std::vector<std::string> &to,
                const std::string &text, const char *purpose) {
-        Stmt ins(db_, "INSERT OR IGNORE INTO outbound(recipient, text, purpose, complaint_id, dedupe, created_at, "
-                      "status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)");
+        Stmt &ins = queue_;
         bool any = false;
         for (const auto &phone : to) {
             const std::string key = fmt::format("sla:{}:{}:{}:{}:{}", st.complaint_id, st.start_event, step, round, phone);
@@ -308,7 +312,6 @@ private:
                 any = true;
                 ++res_.messages;
             }
-            ins.reset();
         }
         return any;
     }
@@ -324,6 +327,7 @@ private:
     SweepResult &res_;
     std::map<std::int64_t, Officers> officers_;
     std::map<std::int64_t, std::string> names_;
+    Stmt breach_check_, queue_; // prepared once: a catch-up sweep runs them many thousand times
 };
 
 } // namespace
