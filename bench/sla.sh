@@ -15,6 +15,8 @@ cat >"$T/wadul.toml" <<CONF
 path = "$T/wadul.db"
 [log]
 syslog = false
+[registry]  # none: the test builds agencies and officers itself
+path = ""
 [sla]
 holiday_files = ["$SRC/etc/holidays/2025.toml", "$SRC/etc/holidays/2026.toml"]
 admin_phones = ["+628100000001"]
