@@ -332,9 +332,14 @@ Config default_config() {
     c.modem.gammurc = "/etc/gammurc";
     c.modem.lock = WADUL_STATEDIR "/modem.lock";
     c.registry.path = WADUL_SYSCONFDIR "/agencies.toml";
-    // Pemerintah Kabupaten Rembang: five working days; Friday is shorter for Friday prayers.
-    for (int d = 1; d <= 4; ++d) c.sla.hours[d] = {7 * 60, 15 * 60 + 30};
-    c.sla.hours[5] = {7 * 60, 11 * 60 + 30};
+    // Pemerintah Kabupaten Rembang works six days a week since 1 January 2018 under Peraturan
+    // Bupati Rembang Nomor 46 Tahun 2017 tentang Pengaturan Hari dan Jam Kerja (which repealed the
+    // five-day Perbup 16/2012): Monday-Thursday 07:00-14:00, Friday 07:00-11:00 (Friday prayers),
+    // Saturday 07:00-12:30 WIB; 37.5 hours a week. Source: rembangkab.go.id, "ASN Pemkab Rembang
+    // kembali ke 6 hari kerja" and "Enam hari kerja diterapkan" (January 2018).
+    for (int d = 1; d <= 4; ++d) c.sla.hours[d] = {7 * 60, 14 * 60};
+    c.sla.hours[5] = {7 * 60, 11 * 60};
+    c.sla.hours[6] = {7 * 60, 12 * 60 + 30};
     c.sla.holiday_files = {WADUL_DATADIR "/holidays/2024.toml", WADUL_DATADIR "/holidays/2025.toml",
                            WADUL_DATADIR "/holidays/2026.toml"};
     c.templates = {

@@ -1,0 +1,360 @@
+#include "wadul/sla.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "wadul/complaint.hpp"
+#include "wadul/error.hpp"
+#include "wadul/store.hpp"
+
+namespace wadul {
+
+const char *stage_name(Stage s) {
+    switch (s) {
+    case Stage::triage: return "triage";
+    case Stage::disposition: return "disposition";
+    case Stage::answer: return "answer";
+    case Stage::approval: return "approval";
+    case Stage::followup: return "followup";
+    }
+    return "?";
+}
+
+const char *stage_name_id(Stage s) {
+    switch (s) {
+    case Stage::triage: return "penelaahan admin portal";
+    case Stage::disposition: return "disposisi Kepala OPD (TERIMA)";
+    case Stage::answer: return "telaah dan jawaban (JAWAB)";
+    case Stage::approval: return "persetujuan Kepala OPD (SETUJU)";
+    case Stage::followup: return "tindak lanjut ke admin portal";
+    }
+    return "?";
+}
+
+namespace {
+
+struct Pause {
+    Timestamp from;
+    std::optional<Timestamp> to; // nullopt: still paused
+};
+
+// The instant `offset` office seconds after `start`, with the clock stopped during pauses;
+// nullopt when a pause that has not ended stops it first.
+std::optional<Timestamp> shifted(const Calendar &cal, Timestamp start, std::int64_t offset,
+                                 const std::vector<Pause> &pauses) {
+    Timestamp d = cal.add_working_seconds(start, offset);
+    for (const auto &p : pauses) {
+        const Timestamp a = std::max(p.from, start);
+        if (a >= d) break; // the pause began after the time ran out: it changes nothing
+        if (!p.to) return std::nullopt;
+        if (*p.to > a) d = cal.add_working_seconds(d, cal.working_seconds(a, *p.to));
+    }
+    return d;
+}
+
+struct Ev {
+    std::int64_t id;
+    Timestamp at;
+    std::string kind;
+    std::optional<std::int64_t> agency_id;
+    std::string detail;
+};
+
+// Which stage an event starts; nullopt for events that start none.
+std::optional<Stage> starts(const std::string &kind) {
+    if (kind == "triaged" || kind == "refused") return Stage::triage;
+    if (kind == "routed" || kind == "assigned") return Stage::disposition;
+    if (kind == "accepted" || kind == "revision") return Stage::answer;
+    if (kind == "answered") return Stage::approval;
+    if (kind == "approved") return Stage::followup;
+    return std::nullopt;
+}
+
+double stage_days(const Config &cfg, Stage s, const std::string &kind) {
+    switch (s) {
+    case Stage::triage: return cfg.sla.triage_days;
+    // The review (telaah) is done once: a revision sent back by the head restarts the answer only.
+    case Stage::answer: return kind == "revision" ? cfg.sla.answer_days : cfg.sla.review_days + cfg.sla.answer_days;
+    case Stage::approval: return cfg.sla.approval_days;
+    case Stage::followup: return cfg.sla.followup_days;
+    case Stage::disposition: break;
+    }
+    return 0;
+}
+
+// Turns one complaint's events (in order) into its stages.
+void build(const Calendar &cal, const Config &cfg, std::int64_t cid, const std::string &ticket,
+           const std::vector<Ev> &events, const std::unordered_map<std::int64_t, std::string> &codes, Timestamp now,
+           bool current_only, std::vector<StageClock> &out) {
+    std::vector<StageClock> stages;
+    std::vector<std::string> start_kind;
+    std::vector<Pause> pauses;
+    bool open = false; // a stage is running
+    std::optional<std::int64_t> agency;
+    for (const auto &e : events) {
+        if (e.kind == "paused" || e.kind == "resumed") {
+            if (!cfg.sla.pause_on_citizen) continue;
+            const bool is_paused = !pauses.empty() && !pauses.back().to;
+            if (e.kind == "paused" && !is_paused) pauses.push_back({e.at, std::nullopt});
+            if (e.kind == "resumed" && is_paused) pauses.back().to = e.at;
+            continue;
+        }
+        if (e.kind == "reminded" || e.kind == "escalated" || e.kind == "breached") {
+            if (!open) continue;
+            StageClock &cur = stages.back();
+            const std::string name = stage_name(cur.stage);
+            if (e.detail.compare(0, name.size(), name) != 0) continue;
+            if (e.kind == "reminded") cur.reminded = true;
+            else if (e.kind == "breached") cur.breach_recorded = true;
+            else cur.escalated.push_back(e.detail);
+            continue;
+        }
+        // Any other event here changes the status: it ends the running stage.
+        if (open) stages.back().ended = e.at;
+        open = false;
+        // routed/assigned name the agency; later events may repeat it; triage has none.
+        if (e.agency_id) agency = e.agency_id;
+        if (e.kind == "triaged" || e.kind == "refused") agency.reset();
+        const auto s = starts(e.kind);
+        if (!s) continue;
+        StageClock st;
+        st.complaint_id = cid;
+        st.ticket = ticket;
+        st.agency_id = *s == Stage::triage ? std::nullopt : agency;
+        if (st.agency_id) {
+            auto it = codes.find(*st.agency_id);
+            st.agency = it == codes.end() ? std::to_string(*st.agency_id) : it->second;
+        }
+        st.stage = *s;
+        st.start_event = e.id;
+        st.started = e.at;
+        stages.push_back(std::move(st));
+        start_kind.push_back(e.kind);
+        open = true;
+    }
+    for (size_t i = 0; i < stages.size(); ++i) {
+        StageClock &st = stages[i];
+        if (current_only && st.ended) continue;
+        if (st.stage == Stage::disposition) {
+            st.limit = static_cast<std::int64_t>(cfg.sla.disposition_minutes) * 60;
+        } else {
+            st.limit = cal.working_seconds(st.started, cal.add_working_days(st.started, stage_days(cfg, st.stage, start_kind[i])));
+        }
+        // Pauses count only while the stage runs; one still open at its end stopped it for good.
+        std::vector<Pause> mine;
+        for (const auto &p : pauses) {
+            if (st.ended && p.from >= *st.ended) break;
+            Pause q = p;
+            if (st.ended && (!q.to || *q.to > *st.ended)) q.to = *st.ended;
+            mine.push_back(q);
+        }
+        st.deadline = shifted(cal, st.started, st.limit, mine);
+        if (cfg.sla.reminder_at > 0)
+            st.remind_at = shifted(cal, st.started, std::llround(cfg.sla.reminder_at * static_cast<double>(st.limit)), mine);
+        st.paused = !st.ended && !mine.empty() && !mine.back().to && mine.back().from <= now;
+        out.push_back(std::move(st));
+    }
+}
+
+} // namespace
+
+std::vector<StageClock> load_stages(Db &db, const Calendar &cal, const Config &cfg, Timestamp now, bool current_only,
+                                    const std::string &agency) {
+    std::unordered_map<std::int64_t, std::string> codes;
+    {
+        Stmt s(db, "SELECT id, code FROM agency");
+        while (s.step()) codes.emplace(s.i64(0), s.str(1));
+    }
+    // Open complaints, and recently closed ones whose last stage may have ended late between
+    // two sweeps. Only the kinds that start, end or mark a stage are read.
+    Stmt s(db, "SELECT c.id, c.ticket, e.id, e.at, e.kind, e.agency_id, e.detail FROM complaint c "
+               "JOIN event e ON e.complaint_id = c.id "
+               "WHERE (c.status NOT IN ('closed', 'received') OR c.updated_at >= ?) "
+               "AND e.kind IN ('triaged', 'refused', 'routed', 'assigned', 'accepted', 'revision', 'answered', "
+               "'approved', 'delivered', 'closed', 'paused', 'resumed', 'reminded', 'escalated', 'breached') "
+               "ORDER BY c.id, e.at, e.id");
+    s.bind(1, now - static_cast<Timestamp>(kLookbackDays) * 86400);
+    std::vector<StageClock> out;
+    std::vector<Ev> events;
+    std::int64_t cid = -1;
+    std::string ticket;
+    auto flush = [&] {
+        if (cid < 0) return;
+        const size_t first = out.size();
+        build(cal, cfg, cid, ticket, events, codes, now, current_only, out);
+        if (!agency.empty())
+            out.erase(std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+                                     [&](const StageClock &c) { return c.agency != agency; }),
+                      out.end());
+        events.clear();
+    };
+    while (s.step()) {
+        if (s.i64(0) != cid) {
+            flush();
+            cid = s.i64(0);
+            ticket = s.str(1);
+        }
+        events.push_back({s.i64(2), s.i64(3), s.str(4), s.opt_i64(5), s.is_null(6) ? std::string() : s.str(6)});
+    }
+    flush();
+    return out;
+}
+
+namespace {
+
+struct Officers {
+    std::vector<std::string> liaison, head;
+};
+
+std::string deadline_id(Timestamp t) {
+    const CivilTime c = to_civil(t);
+    return fmt::format("{} {:02}:{:02} WIB", format_date_id(t), c.hour, c.minute);
+}
+
+class Sweeper {
+public:
+    Sweeper(Db &db, const Config &cfg, Timestamp now, SweepResult &res)
+        : db_(db), cfg_(cfg), now_(now), res_(res),
+          breach_check_(db, "SELECT 1 FROM event WHERE complaint_id = ? AND kind = 'breached' AND detail = ? AND at >= ?"),
+          queue_(db, "INSERT OR IGNORE INTO outbound(recipient, text, purpose, complaint_id, dedupe, created_at, "
+                     "status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)") {
+        Stmt o(db, "SELECT agency_id, phone, role FROM officer WHERE valid_to IS NULL OR valid_to > ? ORDER BY id");
+        o.bind(1, now);
+        while (o.step()) (o.str(2) == "head" ? officers_[o.i64(0)].head : officers_[o.i64(0)].liaison).push_back(o.str(1));
+        Stmt a(db, "SELECT id, name FROM agency");
+        while (a.step()) names_.emplace(a.i64(0), a.str(1));
+    }
+
+    void breach(const StageClock &st) {
+        // Checked again inside the transaction: another sweep may have recorded it meanwhile.
+        breach_check_.args(st.complaint_id, std::string(stage_name(st.stage)), st.started);
+        const bool known = breach_check_.step();
+        breach_check_.reset();
+        if (known) return;
+        append_event(db_, {st.complaint_id, *st.deadline, "breached", "system", st.agency_id, std::nullopt,
+                           std::string(stage_name(st.stage))});
+        ++res_.breaches;
+    }
+
+    void reminder(const StageClock &st) {
+        // The agency's liaison officer acts on every agency stage; the admins own triage.
+        const auto to = st.stage == Stage::triage ? cfg_.sla.admin_phones : officers(st).liaison;
+        const std::string text = render_template(cfg_.templates.at("reminder"),
+                                                 {{"ticket", st.ticket},
+                                                  {"stage", stage_name_id(st.stage)},
+                                                  {"deadline", deadline_id(*st.deadline)}});
+        if (queue(st, "reminder", 1, to, text, "reminder")) {
+            append_event(db_, {st.complaint_id, now_, "reminded", "system", st.agency_id, std::nullopt,
+                               std::string(stage_name(st.stage))});
+            ++res_.reminders;
+        } else if (to.empty()) {
+            note(st, "a reminder", st.stage == Stage::triage ? "admin phone (sla.admin_phones)" : "liaison officer in post");
+        }
+    }
+
+    // The ladder liaison -> head -> admin, one step per sla.repeat_minutes of office time after
+    // the deadline, then the admin step again at that interval until the stage ends.
+    void escalate(const StageClock &st, std::int64_t overdue_office_secs) {
+        static const char *const kAgencyLadder[] = {"liaison", "head", "admin"};
+        static const char *const kTriageLadder[] = {"admin"};
+        const bool triage = st.stage == Stage::triage;
+        const char *const *ladder = triage ? kTriageLadder : kAgencyLadder;
+        const std::int64_t size = triage ? 1 : 3;
+        const std::int64_t k = overdue_office_secs / (static_cast<std::int64_t>(cfg_.sla.repeat_minutes) * 60);
+        for (std::int64_t step = 0; step < size && step <= k; ++step) {
+            const bool top = step == size - 1;
+            // Steps below the top are sent once; of the top step's rounds, only the current one
+            // (rounds missed while the sweep did not run are not sent late).
+            const std::int64_t round = top ? k - step + 1 : 1;
+            const std::string level = ladder[step];
+            const std::string detail = fmt::format("{} {} {}", stage_name(st.stage), level, round);
+            if (std::find(st.escalated.begin(), st.escalated.end(), detail) != st.escalated.end()) continue;
+            const std::vector<std::string> &to =
+                level == "admin" ? cfg_.sla.admin_phones : (level == "head" ? officers(st).head : officers(st).liaison);
+            auto it = st.agency_id ? names_.find(*st.agency_id) : names_.end();
+            const std::string text = render_template(cfg_.templates.at("escalation"),
+                                                     {{"ticket", st.ticket},
+                                                      {"agency", it != names_.end() ? it->second : "admin portal"},
+                                                      {"stage", stage_name_id(st.stage)},
+                                                      {"deadline", deadline_id(*st.deadline)}});
+            if (queue(st, level, round, to, text, "escalation")) {
+                append_event(db_, {st.complaint_id, now_, "escalated", "system", st.agency_id, std::nullopt, detail});
+                ++res_.escalations;
+            } else if (to.empty()) {
+                note(st, "the " + level + " escalation",
+                     level == "admin" ? "admin phone (sla.admin_phones)" : level + " officer in post");
+            }
+        }
+    }
+
+private:
+    const Officers &officers(const StageClock &st) {
+        static const Officers kNone;
+        if (!st.agency_id) return kNone;
+        auto it = officers_.find(*st.agency_id);
+        return it == officers_.end() ? kNone : it->second;
+    }
+
+    // Queues one SMS per recipient; true when at least one row is new (the dedupe key makes a
+    // step that was queued before a no-op).
+    bool queue(const StageClock &st, const std::string &step, std::int64_t round, const std::vector<std::string> &to,
+               const std::string &text, const char *purpose) {
+        Stmt &ins = queue_;
+        bool any = false;
+        for (const auto &phone : to) {
+            const std::string key = fmt::format("sla:{}:{}:{}:{}:{}", st.complaint_id, st.start_event, step, round, phone);
+            ins.args(phone, text, purpose, st.complaint_id, key, now_, now_);
+            if (ins.run() == 1) {
+                any = true;
+                ++res_.messages;
+            }
+        }
+        return any;
+    }
+
+    void note(const StageClock &st, const std::string &what, const std::string &missing) {
+        res_.notes.push_back(fmt::format("cannot send {} for complaint '{}' ({} stage{}): no {}", what, st.ticket,
+                                         stage_name(st.stage), st.agency.empty() ? "" : ", agency " + st.agency, missing));
+    }
+
+    Db &db_;
+    const Config &cfg_;
+    Timestamp now_;
+    SweepResult &res_;
+    std::map<std::int64_t, Officers> officers_;
+    std::map<std::int64_t, std::string> names_;
+    Stmt breach_check_, queue_; // prepared once: a catch-up sweep runs them many thousand times
+};
+
+} // namespace
+
+SweepResult sweep(Db &db, const Calendar &cal, const Config &cfg, Timestamp now) {
+    SweepResult res;
+    const std::vector<StageClock> stages = load_stages(db, cal, cfg, now, false);
+    const bool open = cal.is_open(now);
+    Tx tx(db);
+    Sweeper s(db, cfg, now, res);
+    for (const auto &st : stages) {
+        if (st.started > now) continue; // a replay (WADUL_NOW) looking at a stage not yet begun
+        if (!st.deadline) continue;     // the clock is stopped: waiting on the citizen
+        if (st.ended) {
+            // Ended after its deadline, between two sweeps: the breach still goes on record.
+            if (*st.ended > *st.deadline && !st.breach_recorded) s.breach(st);
+            continue;
+        }
+        if (now >= *st.deadline) {
+            if (!st.breach_recorded) s.breach(st);
+            if (open && !st.paused) s.escalate(st, cal.working_seconds(*st.deadline, now));
+        } else if (open && st.remind_at && now >= *st.remind_at && !st.reminded) {
+            s.reminder(st);
+        }
+    }
+    tx.commit();
+    return res;
+}
+
+} // namespace wadul

@@ -1,0 +1,73 @@
+// The SOP's deadlines, derived from the event log: each open complaint's current stage, its
+// deadline in working time, and the sweep that reminds, escalates and records breaches.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wadul/calendar.hpp"
+#include "wadul/clock.hpp"
+#include "wadul/config.hpp"
+
+namespace wadul {
+
+class Db;
+
+// The stages of SOP "Layanan SMS Wadul Bupati", each ended by the next status-changing event.
+enum class Stage { triage, disposition, answer, approval, followup };
+const char *stage_name(Stage s);       // "triage", "disposition", ... (English, for the sysadmin)
+const char *stage_name_id(Stage s);    // Indonesian, for officers' SMS
+
+// One stage of one complaint, as the event log has it now.
+struct StageClock {
+    std::int64_t complaint_id = 0;
+    std::string ticket;
+    std::optional<std::int64_t> agency_id;
+    std::string agency;                    // agency code, "" while in triage
+    Stage stage = Stage::triage;
+    std::int64_t start_event = 0;          // the event that started the stage (dedupe keys use it)
+    Timestamp started = 0;
+    std::optional<Timestamp> ended;        // the event that ended it; nullopt while current
+    std::int64_t limit = 0;                // office seconds the stage may take
+    // Both nullopt while the clock is stopped by a pause (waiting on the citizen).
+    std::optional<Timestamp> deadline;
+    std::optional<Timestamp> remind_at;    // nullopt too when sla.reminder_at is 0
+    bool paused = false;
+    bool reminded = false;                 // a `reminded` event exists for this stage
+    bool breach_recorded = false;          // a `breached` event exists for this stage
+    std::vector<std::string> escalated;    // details of its `escalated` events ("disposition head 1")
+};
+
+// The stages of the complaints that are open (or changed within the last kLookbackDays), oldest
+// complaint first. `current_only` leaves out stages that have ended; `agency` filters by code.
+constexpr int kLookbackDays = 14;
+std::vector<StageClock> load_stages(Db &db, const Calendar &cal, const Config &cfg, Timestamp now,
+                                    bool current_only, const std::string &agency = "");
+
+struct SweepResult {
+    int reminders = 0;     // reminder steps queued
+    int escalations = 0;   // escalation steps queued
+    int breaches = 0;      // breaches recorded
+    int messages = 0;      // outbound rows queued
+    std::vector<std::string> notes; // things the sysadmin should know (a step with nobody to send to)
+};
+
+// The cron sweep: for each stage, queue the reminder and escalation steps that are due (only when
+// `now` is inside office hours), and record each breach once; all in one transaction. Running it
+// again at the same `now` changes nothing.
+SweepResult sweep(Db &db, const Calendar &cal, const Config &cfg, Timestamp now);
+
+// `wadul-sla status`: open complaints by time left, overdue first.
+enum class StatusFormat { table, json, tsv };
+struct StatusRow {
+    StageClock clock;
+    std::optional<std::int64_t> left;      // office seconds to the deadline, negative when overdue
+    bool overdue = false;
+};
+std::vector<StatusRow> status_rows(Db &db, const Calendar &cal, const Config &cfg, Timestamp now,
+                                   const std::string &agency = "");
+std::string format_status(const std::vector<StatusRow> &rows, StatusFormat format);
+
+} // namespace wadul

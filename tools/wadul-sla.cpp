@@ -1,0 +1,47 @@
+// wadul-sla: the SOP's deadlines. Run by cron for the sweep; `status` for the sysadmin.
+#include <algorithm>
+#include <cstdio>
+
+#include "wadul/calendar.hpp"
+#include "wadul/error.hpp"
+#include "wadul/sla.hpp"
+#include "wadul/tool.hpp"
+
+int main(int argc, char **argv) {
+    using namespace wadul;
+    CLI::App app("Reminds and escalates SLA deadlines of open complaints, and lists them", "wadul-sla");
+    CommonOptions opts;
+    add_common_options(app, opts);
+    bool check_only = false;
+    app.add_flag("--check", check_only, "Do not sweep: print nothing, exit 1 when any deadline is breached");
+    auto *status = app.add_subcommand("status", "List open complaints by time left, overdue first");
+    std::string agency, format = "table";
+    bool check = false;
+    status->add_option("--agency", agency, "Only complaints of agency CODE")->option_text("CODE");
+    status->add_option("--format", format, "Output format")->check(CLI::IsMember({"table", "json", "tsv"}))
+        ->option_text("table|json|tsv");
+    status->add_flag("--check", check, "Exit 1 when any listed deadline is breached");
+    app.require_subcommand(0, 1);
+    return run_tool(app, argc, argv, opts, [&](Context &ctx) {
+        const Calendar cal = Calendar::from_config(ctx.cfg);
+        const int year = to_civil(ctx.now()).year;
+        if (!cal.covers_year(year))
+            ctx.log.warn("no holiday file for {} in sla.holiday_files: deadlines count only weekends as days off", year);
+        if (status->parsed() || check_only) {
+            const auto rows = status_rows(ctx.store(), cal, ctx.cfg, ctx.now(), agency);
+            if (!check_only) {
+                const StatusFormat f = format == "json" ? StatusFormat::json
+                                       : format == "tsv" ? StatusFormat::tsv : StatusFormat::table;
+                std::fputs(format_status(rows, f).c_str(), stdout);
+            }
+            const bool breached = std::any_of(rows.begin(), rows.end(), [](const StatusRow &r) { return r.overdue; });
+            return (check || check_only) && breached ? kExitFinding : kExitOk;
+        }
+        const SweepResult r = sweep(ctx.store(), cal, ctx.cfg, ctx.now());
+        for (const auto &n : r.notes) ctx.log.info("{}", n);
+        if (r.reminders || r.escalations || r.breaches)
+            ctx.log.info("{} reminders, {} escalations, {} breaches recorded, {} messages queued", r.reminders,
+                     r.escalations, r.breaches, r.messages);
+        return kExitOk;
+    });
+}
