@@ -10,7 +10,7 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:-$SRC/build}" && pwd)
 shift || true
 SIZES=("${@:-1000}")
-[ $# -gt 0 ] || SIZES=(1000 9999)
+[ $# -gt 0 ] || SIZES=(1000 10000)
 BIN=$BUILD/bin
 SCHEMA=/usr/share/doc/gammu-smsd/examples/sqlite.sql
 for need in "$BIN/wadul-fetch" "$BIN/wadul-mksms" gammu-smsd sqlite3 /usr/bin/time "$SCHEMA"; do
@@ -50,7 +50,7 @@ connection = "none"
 model = "dummy"
 lock = "$R/modem.lock"
 [registry]
-path = "$R/agencies.toml"
+path = ""
 [log]
 syslog = false
 CFG
@@ -59,8 +59,8 @@ CFG
     t1=$(now)
     got=$(count "$R/wadul.db" inbound)
     [ "$got" = "$N" ] || { echo "wadul-fetch stored $got of $N" >&2; exit 1; }
-    [ -z "$(ls -A "$R/phone/sms/1")" ] || { echo "wadul-fetch left parts on the phone" >&2; exit 1; }
-    wadul_s=$(echo "$t1 - $t0" | bc -l)
+    [ -z "$(find "$R/phone/sms" -type f -name '[0-9]*')" ] || { echo "wadul-fetch left parts on the phone" >&2; exit 1; }
+    wadul_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 
     # --- gammu-smsd: SQL service on SQLite, WAL, timers as low as they go (see ../shared/gammu.md §4)
     sqlite3 "$R/db/smsd.db" <"$SCHEMA"
@@ -103,10 +103,10 @@ CFG
     kill "$smsd_pid"
     wait "$smsd_pid" 2>/dev/null || true
     smsd_pid=
-    smsd_s=$(echo "$t1 - $t0" | bc -l)
+    smsd_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 
     printf '%-7s %12.3f %10s %12.3f %10s %8.2f\n' "$N" "$wadul_s" "$(cat "$R/wadul.rss")" "$smsd_s" "$smsd_kb" \
-        "$(echo "$wadul_s / $smsd_s" | bc -l)"
+        "$(awk -v a="$wadul_s" -v b="$smsd_s" 'BEGIN { print a / b }')"
     rm -rf "$R"
 done
 echo "ratio = wadul-fetch time / gammu-smsd time (goal <= 0.50); KB = peak RSS"

@@ -88,8 +88,8 @@ constexpr int kMaxLocation = 9999;
 
 class Writer {
 public:
-    Writer(const Options &o) : o_(o), backup_(std::make_unique<GSM_SMS_Backup>()) {
-        for (int f : {o.folder}) mkdir_p(o.dir + "/sms/" + std::to_string(f));
+    Writer(const Options &o) : o_(o), backup_(std::make_unique<GSM_SMS_Backup>()), folder_(o.folder) {
+        mkdir_p(folder_dir());
         location_ = o.start > 0 ? o.start : highest_location(folder_dir()) + 1;
     }
 
@@ -97,11 +97,17 @@ public:
     void write(GSM_SMSMessage &m) {
         // The dummy driver cannot address location 10000: its location 10000 + 10000 x folder
         // reads as location 0 of the next folder, and the scan stops there.
+        if (location_ > kMaxLocation && folder_ == 1 && o_.start == 0) {
+            // The SIM inbox is full: go on in the phone's inbox (folder 3), as a modem does.
+            folder_ = 3;
+            mkdir_p(folder_dir());
+            location_ = highest_location(folder_dir()) + 1;
+        }
         if (location_ > kMaxLocation)
-            die("no free location left in folder " + std::to_string(o_.folder) + " (1..9999)", 73);
+            die("no free location left in folder " + std::to_string(folder_) + " (1..9999)", 73);
         const std::string path = folder_dir() + "/" + std::to_string(location_);
         const std::string tmp = folder_dir() + "/.mksms." + std::to_string(getpid()) + "." + std::to_string(location_);
-        m.Folder = o_.folder;
+        m.Folder = folder_;
         m.Location = location_;
         backup_->SMS[0] = &m;
         backup_->SMS[1] = nullptr;
@@ -113,13 +119,14 @@ public:
     }
 
 private:
-    std::string folder_dir() const { return o_.dir + "/sms/" + std::to_string(o_.folder); }
+    std::string folder_dir() const { return o_.dir + "/sms/" + std::to_string(folder_); }
     static void mkdir_p(const std::string &p) {
         for (size_t i = 1; i <= p.size(); ++i)
             if (i == p.size() || p[i] == '/') ::mkdir(p.substr(0, i).c_str(), 0755);
     }
     const Options &o_;
     std::unique_ptr<GSM_SMS_Backup> backup_;
+    int folder_;
     int location_ = 1;
 };
 
@@ -197,8 +204,8 @@ int main(int argc, char **argv) {
     app.add_option("-o,--order", o.order, "Part order: in-order, reverse (each message's parts backwards), "
                                           "interleave (round-robin over the messages)")
         ->check(CLI::IsMember({"in-order", "reverse", "interleave"}));
-    app.add_option("-n,--bulk", o.bulk, "Generate N distinct single-part messages instead of reading input")
-        ->check(CLI::Range(1L, static_cast<long>(kMaxLocation)));
+    app.add_option("-n,--bulk", o.bulk, "Generate N distinct single-part messages instead of reading input (past 9999: folder 3)")
+        ->check(CLI::Range(1L, 2L * kMaxLocation));
     app.add_option("--smsc", o.smsc, "SMSC number written into each part");
     app.add_option("--seed", o.seed, "Random seed for references (default: from the clock)");
     app.add_flag("-u,--unicode", o.unicode, "Force UCS-2 even when GSM-7 would do");
@@ -213,7 +220,6 @@ int main(int argc, char **argv) {
 
     if (o.bulk > 0) {
         // Distinct senders and texts, one second apart, all short enough for one part.
-        if (o.bulk > kMaxLocation) die("at most 9999 messages fit one folder", 64);
         const wadul::Timestamp base = now - o.bulk;
         static const char *const kWhat[] = {"jalan berlubang", "lampu jalan mati", "saluran air tersumbat",
                                             "sampah menumpuk", "pelayanan puskesmas lambat", "jembatan rusak"};
