@@ -63,27 +63,33 @@ int run_tool(CLI::App &app, int argc, char **argv, CommonOptions &opts, const st
         std::fprintf(stderr, "Try '%s --help' for more information.\n", name.c_str());
         return kExitUsage;
     }
+    std::optional<Context> ctx;
+    // Once the context exists, failures also go to syslog: cron's mail is not the only record.
+    auto report = [&](const std::string &msg) {
+        if (ctx) ctx->log.error("{}", msg);
+        else std::fprintf(stderr, "%s: error: %s\n", name.c_str(), msg.c_str());
+    };
     try {
-        Context ctx(name, opts);
+        ctx.emplace(name, opts);
         if (opts.show_config) {
-            std::fputs(show_config(ctx.cfg).c_str(), stdout);
+            std::fputs(show_config(ctx->cfg).c_str(), stdout);
             return kExitOk;
         }
-        const int rc = body(ctx);
+        const int rc = body(*ctx);
         std::fflush(stdout);
         if (std::ferror(stdout)) {
-            std::fprintf(stderr, "%s: error: cannot write to standard output\n", name.c_str());
+            report("cannot write to standard output");
             return kExitIoErr;
         }
         return rc;
     } catch (const Error &e) {
-        std::fprintf(stderr, "%s: error: %s\n", name.c_str(), e.what());
+        report(e.what());
         return e.code();
     } catch (const std::bad_alloc &) {
-        std::fprintf(stderr, "%s: error: out of memory\n", name.c_str());
+        report("out of memory");
         return kExitSoftware;
     } catch (const std::exception &e) {
-        std::fprintf(stderr, "%s: error: internal error: %s\n", name.c_str(), e.what());
+        report(std::string("internal error: ") + e.what());
         return kExitSoftware;
     }
 }
