@@ -118,12 +118,13 @@ std::string agency_or_dash(const ComplaintInfo &c) { return c.agency_name.empty(
 
 bool is_phone(const std::string &s) { return normalize_msisdn(s).has_value() && s[0] == '+'; }
 
-// Cuts UTF-8 text to at most `n` code points, ending with "…" when cut.
+// Cuts UTF-8 text to at most `n` code points, ending with "..." when cut (three dots, not "…",
+// which is outside GSM-7 and would turn the whole SMS into UCS-2, more than doubling its parts).
 std::string cut_utf8(const std::string &s, size_t n) {
     size_t count = 0;
     for (size_t i = 0; i < s.size(); ++i) {
         if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
-        if (count++ == n) return s.substr(0, i) + "…";
+        if (count++ == n) return s.substr(0, i) + "...";
     }
     return s;
 }
@@ -289,7 +290,7 @@ void Job::officer_sms(const Row &r) {
         if (open.size() > 1) {
             std::string list;
             for (size_t i = 0; i < open.size() && i < 5; ++i) list += (i ? ", " : "") + open[i].second;
-            if (open.size() > 5) list += ", …";
+            if (open.size() > 5) list += ", ...";
             rejected(r, std::nullopt, o->agency_id, o->id,
                      fmt::format("{} without a ticket, {} complaints open", verb_name(cmd.verb), open.size()));
             reply(r, render(cfg_, "ask_ticket", {{"count", std::to_string(open.size())}, {"tickets", list}}), "ask",
