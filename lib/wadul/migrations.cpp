@@ -59,6 +59,7 @@ CREATE TABLE sms_part (
   inbound_id  INTEGER REFERENCES inbound(id)   -- set once assembled into a message
 );
 CREATE INDEX sms_part_pending ON sms_part(sender, concat_ref, part_count) WHERE inbound_id IS NULL;
+CREATE INDEX sms_part_pending_time ON sms_part(smsc_time, id) WHERE inbound_id IS NULL;
 
 -- Parts libgammu could not read: set aside and logged, never blocking the rest.
 CREATE TABLE sms_setaside (

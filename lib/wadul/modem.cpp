@@ -1,0 +1,256 @@
+#include "wadul/modem.hpp"
+
+#include <gammu.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <sys/stat.h>
+#include <vector>
+
+#include "wadul/clock.hpp"
+#include "wadul/error.hpp"
+
+namespace wadul {
+
+namespace {
+
+// Gammu strings are UTF-16BE with a two-byte terminator; EncodeUTF8/DecodeUTF8 are locale
+// independent and keep surrogate pairs, unlike DecodeUnicodeString (static 500-byte buffer).
+std::string gammu_to_utf8(const unsigned char *ucs2) {
+    std::vector<char> buf(UnicodeLength(ucs2) * 4 + 1, 0);
+    EncodeUTF8(buf.data(), ucs2);
+    return std::string(buf.data());
+}
+
+std::vector<unsigned char> utf8_to_gammu(const std::string &s) {
+    std::vector<unsigned char> buf((s.size() + 1) * 2, 0);
+    DecodeUTF8(buf.data(), s.data(), s.size());
+    return buf;
+}
+
+std::u16string gammu_to_u16(const unsigned char *ucs2) {
+    const size_t n = UnicodeLength(ucs2);
+    std::u16string out(n, u'\0');
+    for (size_t i = 0; i < n; ++i) out[i] = static_cast<char16_t>((ucs2[2 * i] << 8) | ucs2[2 * i + 1]);
+    return out;
+}
+
+// Gammu's messages end with a full stop; ours go on after them.
+std::string gammu_error(GSM_Error e) {
+    std::string s = GSM_ErrorString(e);
+    while (!s.empty() && (s.back() == '.' || s.back() == ' ')) s.pop_back();
+    return s;
+}
+
+void replace(char *&field, const std::string &value) {
+    std::free(field);
+    field = strdup(value.c_str());
+}
+
+// Errors that concern one stored message rather than the connection: that message is set aside.
+bool part_error(GSM_Error e) {
+    switch (e) {
+    case ERR_CORRUPTED:
+    case ERR_FILENOTSUPPORTED:
+    case ERR_UNKNOWNRESPONSE:
+    case ERR_UNKNOWN:
+    case ERR_DATACONVERTED:
+    case ERR_WRONGCRC:
+        return true;
+    default:
+        return false;
+    }
+}
+
+InboxPart to_part(const GSM_SMSMessage &m) {
+    InboxPart p;
+    p.folder = m.Folder;
+    p.location = m.Location;
+    p.sender = gammu_to_utf8(m.Number);
+    const GSM_DateTime &t = m.DateTime;
+    if (t.Year > 0) p.smsc_time = from_civil(t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second, t.Timezone);
+    p.coding = GSM_SMSCodingToString(m.Coding);
+    if (m.UDH.Type != UDH_NoUDH && m.UDH.AllParts > 1 && m.UDH.PartNumber >= 1) {
+        // A 16-bit reference is kept apart from the 8-bit ones so the two never meet.
+        p.concat_ref = m.UDH.ID16bit >= 0 ? (0x10000 | m.UDH.ID16bit) : m.UDH.ID8bit;
+        p.part_no = m.UDH.PartNumber;
+        p.part_count = m.UDH.AllParts;
+        if (p.concat_ref < 0) p.concat_ref = 0;
+    }
+    if (m.Coding != SMS_Coding_8bit) p.text = gammu_to_u16(m.Text);
+    return p;
+}
+
+constexpr long kMaxScanEntries = 200000; // the dummy phone holds at most 5 x 10,000
+constexpr int kSendTimeoutMs = 60000;
+
+} // namespace
+
+GammuModem::GammuModem(const Config &cfg) {
+    GSM_InitLocales(nullptr);
+    sm_ = GSM_AllocStateMachine();
+    if (!sm_) fail(kExitSoftware, "cannot allocate the libgammu state machine");
+    GSM_Config *gc = GSM_GetConfig(sm_, 0);
+    if (!cfg.modem.device.empty()) {
+        const GSM_Error e = GSM_ReadConfig(nullptr, gc, 0); // fills the defaults
+        if (e != ERR_USING_DEFAULTS && e != ERR_NONE)
+            fail(kExitSoftware, "cannot set up the libgammu configuration: {}", gammu_error(e));
+        replace(gc->Device, cfg.modem.device);
+        if (!cfg.modem.connection.empty()) replace(gc->Connection, cfg.modem.connection);
+        if (!cfg.modem.model.empty()) std::snprintf(gc->Model, sizeof gc->Model, "%s", cfg.modem.model.c_str());
+    } else {
+        const std::string &rc = cfg.modem.gammurc;
+        struct stat st {};
+        if (rc.empty() || ::stat(rc.c_str(), &st) != 0)
+            fail(kExitConfig, "cannot read gammu config '{}': no such file (set modem.gammurc or modem.device)", rc);
+        INI_Section *ini = nullptr;
+        GSM_Error e = GSM_FindGammuRC(&ini, rc.c_str());
+        if (e != ERR_NONE) fail(kExitConfig, "cannot read gammu config '{}': {}", rc, gammu_error(e));
+        e = GSM_ReadConfig(ini, gc, cfg.modem.section);
+        INI_Free(ini);
+        if (e != ERR_NONE && e != ERR_USING_DEFAULTS) {
+            const std::string section = cfg.modem.section ? fmt::format("gammu{}", cfg.modem.section) : "gammu";
+            fail(kExitConfig, "cannot read section [{}] of gammu config '{}': {}", section, rc, gammu_error(e));
+        }
+    }
+    if (!cfg.modem.debug_log.empty()) {
+        replace(gc->DebugFile, cfg.modem.debug_log);
+        std::snprintf(gc->DebugLevel, sizeof gc->DebugLevel, "%s", "textall");
+        gc->UseGlobalDebugFile = FALSE;
+    }
+    device_ = gc->Device ? gc->Device : "";
+    GSM_SetConfigNum(sm_, 1);
+    const GSM_Error e = GSM_InitConnection(sm_, 1);
+    if (e != ERR_NONE) {
+        GSM_FreeStateMachine(sm_);
+        sm_ = nullptr;
+        fail(kExitUnavailable, "cannot open modem '{}': {}", device_, gammu_error(e));
+    }
+    // After init: GSM_InitConnection resets the callbacks, and sending without one crashes.
+    GSM_SetSendSMSStatusCallback(sm_, &GammuModem::on_sent, this);
+}
+
+GammuModem::~GammuModem() {
+    if (!sm_) return;
+    if (GSM_IsConnected(sm_)) GSM_TerminateConnection(sm_);
+    GSM_FreeStateMachine(sm_);
+}
+
+void GammuModem::on_sent(GSM_StateMachine *, int status, int, void *self) {
+    static_cast<GammuModem *>(self)->send_status_ = status;
+}
+
+void GammuModem::scan_inbox(const std::function<bool(const InboxPart &)> &part,
+                            const std::function<void(const UnreadablePart &)> &unreadable) {
+    // One MultiSMS (260 KB) reused for the whole scan; parts are handed out one by one.
+    std::unique_ptr<GSM_MultiSMSMessage, decltype(&std::free)> msms(
+        static_cast<GSM_MultiSMSMessage *>(std::calloc(1, sizeof(GSM_MultiSMSMessage))), &std::free);
+    if (!msms) throw std::bad_alloc();
+    gboolean start = TRUE;
+    int last_bad_folder = -1, last_bad_location = -1;
+    for (long entries = 0;; ++entries) {
+        if (entries > kMaxScanEntries)
+            fail(kExitIoErr, "modem '{}' returned more than {} inbox entries; stopped reading", device_,
+                 kMaxScanEntries);
+        msms->Number = 0;
+        const GSM_Error e = GSM_GetNextSMS(sm_, msms.get(), start);
+        start = FALSE;
+        if (e == ERR_EMPTY) return;
+        if (e != ERR_NONE && !part_error(e))
+            fail(kExitUnavailable, "cannot read the inbox of modem '{}': {}", device_, gammu_error(e));
+        if (e != ERR_NONE || msms->Number < 1) {
+            // The driver leaves the position of the bad entry in SMS[0]; the next call with
+            // start=FALSE continues after it. The same position twice means it would not move on
+            // (an entry without "Number =" loops forever on the dummy phone otherwise).
+            const int folder = msms->SMS[0].Folder, location = msms->SMS[0].Location;
+            if (folder == last_bad_folder && location == last_bad_location)
+                fail(kExitIoErr, "modem '{}' keeps returning the unreadable entry at folder {} location {}", device_,
+                     folder, location);
+            last_bad_folder = folder;
+            last_bad_location = location;
+            unreadable({folder, location,
+                        e != ERR_NONE ? gammu_error(e) : "entry without a sender number or text"});
+            continue;
+        }
+        for (int i = 0; i < msms->Number && i < GSM_MAX_MULTI_SMS; ++i) {
+            const GSM_SMSMessage &m = msms->SMS[i];
+            if (!m.InboxFolder || m.PDU != SMS_Deliver) continue; // sent items, drafts, status reports
+            if (!part(to_part(m))) return;
+        }
+        msms->SMS[0].Folder = 0; // as the gammu CLI does: the Location just read encodes the folder
+    }
+}
+
+bool GammuModem::remove(int, int location) {
+    auto m = std::make_unique<GSM_SMSMessage>(); // the driver rewrites Location and Folder
+    std::memset(m.get(), 0, sizeof(GSM_SMSMessage));
+    m->Folder = 0;
+    m->Location = location;
+    const GSM_Error e = GSM_DeleteSMS(sm_, m.get());
+    if (e == ERR_NONE) return true;
+    if (e == ERR_EMPTY) return false;
+    fail(kExitUnavailable, "cannot delete SMS at location {} from modem '{}': {}", location, device_,
+         gammu_error(e));
+}
+
+SendResult GammuModem::send(const std::string &recipient, const std::string &utf8, int max_parts) {
+    SendResult r;
+    auto text = utf8_to_gammu(utf8);
+    GSM_MultiPartSMSInfo info;
+    GSM_ClearMultiPartSMSInfo(&info);
+    info.Class = -1;
+    info.EntriesNum = 1;
+    info.UnicodeCoding = FALSE; // AutoText switches to UCS-2 itself when the text needs it
+    info.Entries[0].ID = SMS_ConcatenatedAutoTextLong;
+    info.Entries[0].Buffer = text.data(); // ours: never GSM_FreeMultiPartSMSInfo it
+    std::unique_ptr<GSM_MultiSMSMessage, decltype(&std::free)> msms(
+        static_cast<GSM_MultiSMSMessage *>(std::calloc(1, sizeof(GSM_MultiSMSMessage))), &std::free);
+    if (!msms) throw std::bad_alloc();
+    GSM_Error e = GSM_EncodeMultiPartSMS(GSM_GetDebug(sm_), &info, msms.get());
+    if (e != ERR_NONE) {
+        r.permanent = true;
+        r.error = fmt::format("cannot encode the text: {}", gammu_error(e));
+        return r;
+    }
+    if (msms->Number > max_parts) {
+        r.permanent = true;
+        r.error = fmt::format("the text needs {} SMS parts, more than the {} allowed (forward.max_parts)",
+                              msms->Number, max_parts);
+        return r;
+    }
+    GSM_SMSC smsc;
+    std::memset(&smsc, 0, sizeof smsc);
+    smsc.Location = 1;
+    const bool have_smsc = GSM_GetSMSC(sm_, &smsc) == ERR_NONE;
+    const auto number = utf8_to_gammu(recipient);
+    for (int i = 0; i < msms->Number; ++i) {
+        GSM_SMSMessage &p = msms->SMS[i];
+        if (have_smsc) CopyUnicodeString(p.SMSC.Number, smsc.Number);
+        else p.SMSC.Location = 1;
+        CopyUnicodeString(p.Number, number.data());
+        p.PDU = SMS_Submit;
+        send_status_ = -1; // before the call: the dummy phone reports from inside GSM_SendSMS
+        const auto t0 = std::chrono::steady_clock::now();
+        e = GSM_SendSMS(sm_, &p);
+        if (e != ERR_NONE) {
+            r.error = fmt::format("cannot send part {} of {}: {}", i + 1, msms->Number, gammu_error(e));
+            return r;
+        }
+        while (send_status_ == -1 && std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(kSendTimeoutMs))
+            GSM_ReadDevice(sm_, TRUE);
+        if (send_status_ != 0) {
+            r.error = send_status_ == -1
+                          ? fmt::format("no answer from the modem for part {} of {}", i + 1, msms->Number)
+                          : fmt::format("the network refused part {} of {} (status {})", i + 1, msms->Number,
+                                        send_status_);
+            return r;
+        }
+        r.parts = i + 1;
+    }
+    r.ok = true;
+    return r;
+}
+
+} // namespace wadul

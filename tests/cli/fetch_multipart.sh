@@ -1,0 +1,33 @@
+# wadul-fetch: long SMS are assembled per sender: parts in order, out of order, and two senders
+# interleaved with the same concatenation reference (libgammu's own linking mixes those).
+. "$WADUL_SRC/tests/support/fetch_env.sh"
+
+A="Selamat pagi. Saya ingin melaporkan bahwa saluran air di RT 03 RW 07 Kelurahan Sukamaju tersumbat sejak dua minggu yang lalu sehingga setiap kali hujan turun air meluap ke jalan dan masuk ke rumah warga. Mohon segera ditindaklanjuti oleh dinas terkait. Terima kasih. Hormat saya, Budi Santoso."
+B="Lapor Pak Bupati, jembatan penghubung Desa Kabongan Kidul dan Desa Kabongan Lor sudah retak di tiga tempat dan papan lantainya banyak yang lepas, anak-anak sekolah terpaksa memutar sejauh empat kilometer setiap hari. Mohon perbaikan sebelum musim hujan. Siti Aminah."
+C="Keluhan pelayanan: antrean di puskesmas kecamatan Sarang sangat panjang, loket pendaftaran baru buka pukul sembilan padahal jadwalnya pukul tujuh, dan petugasnya hanya satu orang. Banyak lansia yang menunggu sampai siang tanpa tempat duduk yang cukup. Terima kasih atas perhatiannya."
+
+# In order.
+printf '+6281234567001\t2026-11-28T09:00:00\t%s\n' "$A" | "$MKSMS" "$T/phone" --ref 66
+expect_eq "$(inbox_count)" 2 "parts of A"
+fetch_ok
+expect_eq "$(q "SELECT parts, complete, text FROM inbound WHERE sender = '+6281234567001'")" "2|1|$A" "A in order"
+
+# Out of order: the last part at the lowest location.
+printf '+6281234567002\t2026-11-28T09:05:00\t%s\n' "$B" | "$MKSMS" "$T/phone" --ref 66 --order reverse
+n=$(inbox_count)
+[ "$n" -ge 2 ] || fail "B should have several parts"
+first=$(ls "$T/phone/sms/1" | sort -n | head -1)
+grep -q "^UDH = 050003420${n}0${n}\$" "$T/phone/sms/1/$first" || fail "the lowest location should hold the last part"
+fetch_ok
+expect_eq "$(q "SELECT parts, complete, text FROM inbound WHERE sender = '+6281234567002'")" "$n|1|$B" "B out of order"
+
+# Two senders, same reference 0x11, parts interleaved (B1 C1 B2 C2 ...).
+printf '+6281234567003\t2026-11-28T10:00:00\t%s\n+6281234567004\t2026-11-28T10:00:00\t%s\n' "$B" "$C" |
+    "$MKSMS" "$T/phone" --ref 17 --order interleave
+fetch_ok
+expect_eq "$(q "SELECT text FROM inbound WHERE sender = '+6281234567003'")" "$B" "B interleaved"
+expect_eq "$(q "SELECT text FROM inbound WHERE sender = '+6281234567004'")" "$C" "C interleaved"
+expect_eq "$(q "SELECT count(*) FROM inbound") $(q "SELECT count(*) FROM complaint")" "4 4" "one message per sender"
+expect_eq "$(q "SELECT count(*) FROM sms_part WHERE inbound_id IS NULL")" 0 "no part left waiting"
+expect_eq "$(inbox_count)" 0 "parts left on the phone"
+echo ok
