@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include <fmt/format.h>
 #include <gammu.h>
 
 #include "wadul/error.hpp"
@@ -136,6 +137,97 @@ std::vector<OutRow> list_outbox(Db &db, const std::string &status) {
         r.lease_until = q.opt_i64(12);
         if (auto p = q.opt_i64(13)) r.parts = static_cast<int>(*p);
         out.push_back(std::move(r));
+    }
+    return out;
+}
+
+namespace {
+
+std::string tsv_field(const std::string &s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '\t') out += "\\t";
+        else if (c == '\n') out += "\\n";
+        else if (c == '\r') out += "\\r";
+        else if (c == '\\') out += "\\\\";
+        else out += c;
+    }
+    return out;
+}
+
+std::string json_string(const std::string &s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+            else out += static_cast<char>(c);
+        }
+    }
+    return out + "\"";
+}
+
+std::string opt_time(const std::optional<Timestamp> &t) { return t ? format_wib(*t) : ""; }
+
+// One line of at most `n` code points, for the table.
+std::string one_line(const std::string &s, size_t n) {
+    std::string out;
+    size_t count = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        if ((c & 0xC0) != 0x80 && count++ == n) return out + "...";
+        out += (c == '\n' || c == '\t' || c == '\r') ? ' ' : s[i];
+    }
+    return out;
+}
+
+} // namespace
+
+std::string format_outbox(const std::vector<OutRow> &rows, const std::string &format) {
+    std::string out;
+    if (format == "json") {
+        out = "[";
+        for (size_t i = 0; i < rows.size(); ++i) {
+            const OutRow &r = rows[i];
+            out += fmt::format(
+                "{}\n  {{\"id\": {}, \"status\": {}, \"attempts\": {}, \"recipient\": {}, \"purpose\": {}, "
+                "\"ticket\": {}, \"created_at\": {}, \"next_attempt_at\": {}, \"sent_at\": {}, \"parts\": {}, "
+                "\"last_error\": {}, \"dedupe\": {}, \"text\": {}}}",
+                i ? "," : "", r.id, json_string(r.status), r.attempts, json_string(r.recipient), json_string(r.purpose),
+                r.ticket ? json_string(*r.ticket) : "null", json_string(format_iso8601(r.created_at)),
+                json_string(format_iso8601(r.next_attempt_at)),
+                r.sent_at ? json_string(format_iso8601(*r.sent_at)) : "null",
+                r.parts ? std::to_string(*r.parts) : "null", r.last_error ? json_string(*r.last_error) : "null",
+                json_string(r.dedupe), json_string(r.text));
+        }
+        return out + (rows.empty() ? "]\n" : "\n]\n");
+    }
+    if (format == "tsv") {
+        out = "id\tstatus\tattempts\trecipient\tpurpose\tticket\tcreated_at\tnext_attempt_at\tsent_at\tparts\t"
+              "last_error\tdedupe\ttext\n";
+        for (const OutRow &r : rows)
+            out += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", r.id, r.status, r.attempts,
+                               r.recipient, r.purpose, r.ticket.value_or(""), format_iso8601(r.created_at),
+                               format_iso8601(r.next_attempt_at), r.sent_at ? format_iso8601(*r.sent_at) : "",
+                               r.parts ? std::to_string(*r.parts) : "", tsv_field(r.last_error.value_or("")),
+                               tsv_field(r.dedupe), tsv_field(r.text));
+        return out;
+    }
+    if (format != "table") fail(kExitUsage, "unknown format '{}' (expected table, json or tsv)", format);
+    out = fmt::format("{:>6}  {:<8} {:>5}  {:<16}  {:<15} {:<9} {:<8}  {}\n", "ID", "STATUS", "TRIES", "WHEN (WIB)",
+                      "TO", "PURPOSE", "TICKET", "TEXT / ERROR");
+    for (const OutRow &r : rows) {
+        const std::string when = r.status == "sent" ? opt_time(r.sent_at) : format_wib(r.next_attempt_at);
+        const std::string what = (r.status == "failed" || r.status == "unknown") && r.last_error
+                                     ? "! " + one_line(*r.last_error, 60)
+                                     : one_line(r.text, 60);
+        out += fmt::format("{:>6}  {:<8} {:>5}  {:<16}  {:<15} {:<9} {:<8}  {}\n", r.id, r.status, r.attempts, when,
+                           r.recipient, r.purpose, r.ticket.value_or("-"), what);
     }
     return out;
 }

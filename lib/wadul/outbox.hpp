@@ -84,6 +84,10 @@ struct OutRow {
 // The queue for the sysadmin, oldest first; `status` empty for all.
 std::vector<OutRow> list_outbox(Db &db, const std::string &status);
 
+// The listing as "table" (for a person), "tsv" (header line, tabs and newlines escaped as \t, \n)
+// or "json" (an array of objects); times in WIB. Error(kExitUsage) for another format.
+std::string format_outbox(const std::vector<OutRow> &rows, const std::string &format);
+
 // How many SMS parts libgammu will need for this text (GSM-7 when it fits, UCS-2 otherwise):
 // the same encoder the modem uses, without a modem.
 int sms_parts(const std::string &utf8);
