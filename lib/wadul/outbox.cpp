@@ -222,7 +222,10 @@ std::string format_outbox(const std::vector<OutRow> &rows, const std::string &fo
     out = fmt::format("{:>6}  {:<8} {:>5}  {:<16}  {:<15} {:<9} {:<8}  {}\n", "ID", "STATUS", "TRIES", "WHEN (WIB)",
                       "TO", "PURPOSE", "TICKET", "TEXT / ERROR");
     for (const OutRow &r : rows) {
-        const std::string when = r.status == "sent" ? opt_time(r.sent_at) : format_wib(r.next_attempt_at);
+        // sent: when it went; sending: until when the run holds it; otherwise: when it is (was) due.
+        const std::string when = r.status == "sent"      ? opt_time(r.sent_at)
+                                 : r.status == "sending" ? opt_time(r.lease_until)
+                                                         : format_wib(r.next_attempt_at);
         const std::string what = (r.status == "failed" || r.status == "unknown") && r.last_error
                                      ? "! " + one_line(*r.last_error, 60)
                                      : one_line(r.text, 60);
