@@ -464,8 +464,15 @@ void Job::forwards() {
         }
         const auto to = officers_of(db_, *c.agency_id, true, cfg_.forward.notify_head);
         if (to.empty()) {
-            log_.warn("complaint {} is routed to '{}', which has no officer registered; it waits", c.ticket,
-                      c.agency_name);
+            // Warned once per routing (a `note` remembers it), not at every cron run.
+            const std::string why = "not forwarded: no officer registered for " + c.agency_name;
+            Stmt seen(db_, "SELECT 1 FROM event WHERE complaint_id = ? AND kind = 'note' AND id > ? AND detail = ?");
+            seen.args(c.id, route->id, why);
+            if (!seen.step()) {
+                append_event(db_, {c.id, opt_.now, "note", "system", c.agency_id, std::nullopt, why});
+                log_.warn("complaint {} is routed to '{}', which has no officer registered; it waits", c.ticket,
+                          c.agency_name);
+            }
             return;
         }
         std::string text = c.text;

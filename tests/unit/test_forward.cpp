@@ -459,6 +459,18 @@ TEST_CASE("re-routing forwards again to the new agency and stops what was queued
     CHECK(x.count("SELECT count(*) FROM outbound WHERE status = 'failed' AND last_error LIKE 'superseded%'") == 2);
 }
 
+TEST_CASE("an agency without officers: the complaint waits, noted once") {
+    World w;
+    w.db.exec("INSERT INTO agency(id, code, name, kind) VALUES (3, 'BPBD', 'BPBD', 'opd')");
+    const auto cid = w.complaint_of(w.sms(kCitizen, "Banjir"));
+    w.route(cid, 3);
+    w.run();
+    w.run();
+    CHECK(w.status(cid) == "routed");
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'note'") == 1);
+    CHECK(w.log.warnings() == 1);
+}
+
 TEST_CASE("a long complaint is cut to fit forward.max_parts; the rest of the queue still goes") {
     World w;
     std::string text;
