@@ -1,0 +1,117 @@
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+
+#include "wadul/config.hpp"
+#include "wadul/error.hpp"
+#include "wadul/lock.hpp"
+#include "wadul/modem.hpp"
+#include "wadul/utf16.hpp"
+
+using namespace wadul;
+namespace fs = std::filesystem;
+
+namespace {
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        std::string t = (fs::temp_directory_path() / "wadul-test-XXXXXX").string();
+        path = mkdtemp(t.data());
+    }
+    ~TempDir() { fs::remove_all(path); }
+};
+
+Config dummy(const fs::path &phone) {
+    Config c = default_config();
+    c.modem.device = phone.string();
+    c.modem.connection = "none";
+    c.modem.model = "dummy";
+    return c;
+}
+
+std::string slurp(const fs::path &p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+} // namespace
+
+TEST_CASE("utf16 round trip keeps emoji and marks broken surrogates") {
+    const std::string s = "Keluhan “beras” naik—Rp 15.000 😡!";
+    CHECK(utf16_to_utf8(utf8_to_utf16(s)) == s);
+    CHECK(utf8_to_utf16("😡").size() == 2);
+    CHECK(utf16_to_utf8(std::u16string(1, char16_t(0xD83D))) == "\xEF\xBF\xBD");
+    CHECK(utf16_from_be_bytes(utf16_to_be_bytes(u"a😡")) == u"a😡");
+    CHECK(utf8_to_utf16("\xC0\xAF") == std::u16string(2, char16_t(0xFFFD))); // overlong '/'
+}
+
+TEST_CASE("the dummy phone: scan, remove, send") {
+    TempDir d;
+    const fs::path phone = d.path / "phone";
+    fs::create_directories(phone);
+    Config cfg = dummy(phone);
+    cfg.modem.debug_log = (d.path / "gammu.log").string();
+    GammuModem modem(cfg);
+
+    int parts = 0;
+    modem.scan_inbox([&](const InboxPart &) { return ++parts, true; }, [](const UnreadablePart &) {});
+    CHECK(parts == 0);
+    CHECK_FALSE(modem.remove(0, 10001));
+
+    SendResult r = modem.send("+6281234567001", "Terima kasih, aduan Anda kami terima.", 6);
+    CHECK(r.ok);
+    CHECK(r.parts == 1);
+    const std::string long_text(400, 'a');
+    r = modem.send("+6281234567001", long_text, 6);
+    CHECK(r.ok);
+    CHECK(r.parts == 3);
+    r = modem.send("+6281234567001", long_text, 2);
+    CHECK_FALSE(r.ok);
+    CHECK(r.permanent);
+    CHECK(r.parts == 0);
+    r = modem.send("+6281234567001", "Jawaban 😡 siap", 1); // UCS-2
+    CHECK(r.ok);
+    const std::string log = slurp(cfg.modem.debug_log);
+    CHECK(log.find("+6281234567001") != std::string::npos);
+    CHECK(log.find("Unicode SMS") != std::string::npos);
+}
+
+TEST_CASE("opening a missing phone or gammurc fails with the right exit code") {
+    TempDir d;
+    try {
+        GammuModem m(dummy(d.path / "missing"));
+        FAIL("opened a missing phone");
+    } catch (const Error &e) {
+        CHECK(e.code() == kExitUnavailable);
+        CHECK(std::string(e.what()).find("cannot open modem '") == 0);
+    }
+    Config c = default_config();
+    c.modem.gammurc = (d.path / "nope").string();
+    try {
+        GammuModem m(c);
+        FAIL("opened without a gammurc");
+    } catch (const Error &e) {
+        CHECK(e.code() == kExitConfig);
+    }
+}
+
+TEST_CASE("the modem lock is exclusive") {
+    TempDir d;
+    const std::string path = (d.path / "sub" / "modem.lock").string();
+    {
+        ModemLock a(path);
+        try {
+            ModemLock b(path);
+            FAIL("took the lock twice");
+        } catch (const Error &e) {
+            CHECK(e.code() == kExitTempFail);
+        }
+    }
+    ModemLock again(path); // released with the first
+}
