@@ -77,19 +77,20 @@ int main(int argc, char **argv) {
         // Test hooks for tests/cli/forward_*.sh only (see ForwardOptions).
         const char *crash = std::getenv("WADUL_TEST_CRASH");
         fo.crash_after_first_send = crash && std::strcmp(crash, "after-send") == 0;
-        if (const char *f = std::getenv("WADUL_TEST_SEND_FAIL")) fo.fail_recipient = f;
+        if (const char *f = std::getenv("WADUL_TEST_SEND_FAIL"))
+            fo.fail_recipient = f;
 
         wadul::ForwardSummary s;
         wadul::process_inbound(db, ctx.cfg, fo, ctx.log, s);
         wadul::queue_notifications(db, ctx.cfg, fo, ctx.log, s);
         if (!no_send)
             wadul::send_queue(
-                db, ctx.cfg, fo, [&] { return std::unique_ptr<wadul::Transport>(new LockedModem(ctx.cfg)); },
-                ctx.log, s);
+                db, ctx.cfg, fo, [&] { return std::unique_ptr<wadul::Transport>(new LockedModem(ctx.cfg)); }, ctx.log,
+                s);
         ctx.log.info("handled {} SMS ({} commands, {} refused, {} CEK, {} follow-ups); forwarded {} complaints; "
                      "queued {} messages; sent {} ({} parts), {} to retry, {} failed, {} unknown, {} left for later",
-                     s.inbound, s.commands, s.rejected, s.queries, s.followups, s.forwarded, s.queued, s.sent,
-                     s.parts, s.retrying, s.failed, s.unknown, s.left);
+                     s.inbound, s.commands, s.rejected, s.queries, s.followups, s.forwarded, s.queued, s.sent, s.parts,
+                     s.retrying, s.failed, s.unknown, s.left);
         return s.exit_code;
     });
 }

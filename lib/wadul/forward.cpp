@@ -50,14 +50,16 @@ ComplaintInfo read_complaint(const Stmt &q) {
 std::optional<ComplaintInfo> complaint_by_id(Db &db, std::int64_t id) {
     Stmt q(db, std::string(kComplaintSelect) + "WHERE c.id = ?");
     q.bind(1, id);
-    if (!q.step()) return std::nullopt;
+    if (!q.step())
+        return std::nullopt;
     return read_complaint(q);
 }
 
 std::optional<ComplaintInfo> complaint_by_ticket(Db &db, const std::string &ticket) {
     Stmt q(db, std::string(kComplaintSelect) + "WHERE c.ticket = ?");
     q.bind(1, ticket);
-    if (!q.step()) return std::nullopt;
+    if (!q.step())
+        return std::nullopt;
     return read_complaint(q);
 }
 
@@ -70,7 +72,8 @@ struct Officer {
 std::optional<Officer> officer_by_id(Db &db, std::int64_t id) {
     Stmt q(db, "SELECT id, agency_id, name, role, phone, valid_to IS NULL FROM officer WHERE id = ?");
     q.bind(1, id);
-    if (!q.step()) return std::nullopt;
+    if (!q.step())
+        return std::nullopt;
     return Officer{q.i64(0), q.i64(1), q.str(2), q.str(3), q.str(4), q.i64(5) != 0};
 }
 
@@ -80,7 +83,8 @@ std::vector<Officer> officers_of(Db &db, std::int64_t agency_id, bool liaisons, 
                "AND ((role = 'liaison' AND ?) OR (role = 'head' AND ?)) ORDER BY role = 'head', id");
     q.args(agency_id, liaisons ? 1 : 0, heads ? 1 : 0);
     std::vector<Officer> out;
-    while (q.step()) out.push_back({q.i64(0), q.i64(1), q.str(2), q.str(3), q.str(4), true});
+    while (q.step())
+        out.push_back({q.i64(0), q.i64(1), q.str(2), q.str(3), q.str(4), true});
     return out;
 }
 
@@ -98,13 +102,15 @@ std::optional<EventRef> latest_event(Db &db, std::int64_t complaint_id, const ch
                            "WHERE complaint_id = ? AND kind IN ({}) ORDER BY id DESC LIMIT 1",
                            kinds));
     q.bind(1, complaint_id);
-    if (!q.step()) return std::nullopt;
+    if (!q.step())
+        return std::nullopt;
     return EventRef{q.i64(0), q.i64(1), q.str(2), q.opt_i64(3), q.opt_i64(4), q.str(5)};
 }
 
 std::string render(const Config &cfg, const char *name, const std::map<std::string, std::string> &values) {
     auto it = cfg.templates.find(name);
-    if (it == cfg.templates.end()) fail(kExitSoftware, "template '{}' is missing", name);
+    if (it == cfg.templates.end())
+        fail(kExitSoftware, "template '{}' is missing", name);
     return render_template(it->second, values);
 }
 
@@ -114,24 +120,31 @@ std::string date_time_id(Timestamp t) {
     return fmt::format("{} {:02}.{:02} WIB", format_date_id(t), c.hour, c.minute);
 }
 
-std::string agency_or_dash(const ComplaintInfo &c) { return c.agency_name.empty() ? "-" : c.agency_name; }
+std::string agency_or_dash(const ComplaintInfo &c) {
+    return c.agency_name.empty() ? "-" : c.agency_name;
+}
 
-bool is_phone(const std::string &s) { return normalize_msisdn(s).has_value() && s[0] == '+'; }
+bool is_phone(const std::string &s) {
+    return normalize_msisdn(s).has_value() && s[0] == '+';
+}
 
 // Cuts UTF-8 text to at most `n` code points, ending with "..." when cut (three dots, not "…",
 // which is outside GSM-7 and would turn the whole SMS into UCS-2, more than doubling its parts).
 std::string cut_utf8(const std::string &s, size_t n) {
     size_t count = 0;
     for (size_t i = 0; i < s.size(); ++i) {
-        if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
-        if (count++ == n) return s.substr(0, i) + "...";
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80)
+            continue;
+        if (count++ == n)
+            return s.substr(0, i) + "...";
     }
     return s;
 }
 
 size_t utf8_length(const std::string &s) {
     size_t n = 0;
-    for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    for (char c : s)
+        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
     return n;
 }
 
@@ -141,13 +154,16 @@ std::string render_fitting(const Config &cfg, const char *name, std::map<std::st
                            const std::string &key) {
     const std::string full = values[key];
     std::string out = render(cfg, name, values);
-    if (sms_parts(out) <= cfg.forward.max_parts) return out;
+    if (sms_parts(out) <= cfg.forward.max_parts)
+        return out;
     size_t lo = 0, hi = utf8_length(full); // the longest prefix that fits, by bisection
     while (lo < hi) {
         const size_t mid = (lo + hi + 1) / 2;
         values[key] = cut_utf8(full, mid);
-        if (sms_parts(render(cfg, name, values)) <= cfg.forward.max_parts) lo = mid;
-        else hi = mid - 1;
+        if (sms_parts(render(cfg, name, values)) <= cfg.forward.max_parts)
+            lo = mid;
+        else
+            hi = mid - 1;
     }
     values[key] = cut_utf8(full, lo);
     return render(cfg, name, values);
@@ -178,15 +194,19 @@ private:
 
     void queue(const std::string &to, const std::string &text, const char *purpose,
                std::optional<std::int64_t> complaint_id, const std::string &dedupe) {
-        if (enqueue(db_, {to, text, purpose, complaint_id, dedupe}, opt_.now)) ++sum_.queued;
+        if (enqueue(db_, {to, text, purpose, complaint_id, dedupe}, opt_.now))
+            ++sum_.queued;
     }
     void reply(const Row &r, const std::string &text, const char *purpose, std::optional<std::int64_t> cid) {
         queue(r.sender, text, purpose, cid, fmt::format("reply:{}", r.id));
     }
     void reply_status(const Row &r, const ComplaintInfo &c) {
         reply(r,
-              render(cfg_, "status", {{"ticket", c.ticket}, {"stage", stage_name(c.status)},
-                                      {"agency", agency_or_dash(c)}, {"date", format_date_id(c.received_at)}}),
+              render(cfg_, "status",
+                     {{"ticket", c.ticket},
+                      {"stage", stage_name(c.status)},
+                      {"agency", agency_or_dash(c)},
+                      {"date", format_date_id(c.received_at)}}),
               "status", c.id);
     }
     void reply_unknown(const Row &r, const std::string &ticket) {
@@ -230,16 +250,20 @@ void Job::inbound() {
             // Another run may have handled it while we waited for the write lock.
             Stmt still(db_, "SELECT 1 FROM inbound WHERE id = ? AND handled_at IS NULL");
             still.bind(1, r.id);
-            if (!still.step()) continue;
+            if (!still.step())
+                continue;
             still.reset();
-            if (r.kind == "officer" && r.officer_id) officer_sms(r);
-            else citizen_sms(r);
+            if (r.kind == "officer" && r.officer_id)
+                officer_sms(r);
+            else
+                citizen_sms(r);
             Stmt(db_, "UPDATE inbound SET handled_at = ? WHERE id = ?").args(opt_.now, r.id).run();
             tx.commit();
             ++sum_.inbound;
         } catch (const Error &e) {
             // One bad message must not hold up the others; it is tried again next run.
-            if (e.code() == kExitTempFail) throw;
+            if (e.code() == kExitTempFail)
+                throw;
             log_.error("cannot handle inbound SMS {} from {}: {}", r.id, r.sender, e.what());
             sum_.exit_code = worse(sum_.exit_code, e.code());
         }
@@ -271,7 +295,8 @@ void Job::officer_sms(const Row &r) {
             cmd.ticket.reset();
             cmd.text = cmd.text_without_ticket;
         } else if (!c) {
-            rejected(r, std::nullopt, o->agency_id, o->id, fmt::format("{} {}: unknown ticket", verb_name(cmd.verb), *cmd.ticket));
+            rejected(r, std::nullopt, o->agency_id, o->id,
+                     fmt::format("{} {}: unknown ticket", verb_name(cmd.verb), *cmd.ticket));
             reply_unknown(r, *cmd.ticket);
             return;
         }
@@ -281,7 +306,8 @@ void Job::officer_sms(const Row &r) {
         Stmt q(db_, "SELECT id, ticket FROM complaint WHERE agency_id = ? AND status IN ('forwarded', 'accepted', "
                     "'answered') ORDER BY received_at, id");
         q.bind(1, o->agency_id);
-        while (q.step()) open.emplace_back(q.i64(0), q.str(1));
+        while (q.step())
+            open.emplace_back(q.i64(0), q.str(1));
         if (!cfg_.forward.implicit_ticket || open.empty()) {
             rejected(r, std::nullopt, o->agency_id, o->id, fmt::format("{} without a ticket", verb_name(cmd.verb)));
             reply_help(r);
@@ -289,8 +315,10 @@ void Job::officer_sms(const Row &r) {
         }
         if (open.size() > 1) {
             std::string list;
-            for (size_t i = 0; i < open.size() && i < 5; ++i) list += (i ? ", " : "") + open[i].second;
-            if (open.size() > 5) list += ", ...";
+            for (size_t i = 0; i < open.size() && i < 5; ++i)
+                list += (i ? ", " : "") + open[i].second;
+            if (open.size() > 5)
+                list += ", ...";
             rejected(r, std::nullopt, o->agency_id, o->id,
                      fmt::format("{} without a ticket, {} complaints open", verb_name(cmd.verb), open.size()));
             reply(r, render(cfg_, "ask_ticket", {{"count", std::to_string(open.size())}, {"tickets", list}}), "ask",
@@ -322,7 +350,8 @@ void Job::apply(const Row &r, const Officer &o, const Command &cmd, const Compla
         reply_status(r, c);
         return;
     case Verb::terima:
-        if (st != "forwarded") return refuse("status is " + st);
+        if (st != "forwarded")
+            return refuse("status is " + st);
         event(r, o, c, "accepted");
         break;
     case Verb::jawab:
@@ -331,26 +360,30 @@ void Job::apply(const Row &r, const Officer &o, const Command &cmd, const Compla
             event(r, o, c, "accepted", std::string("implicit: JAWAB without TERIMA"));
         } else if (st == "answered") {
             const auto prev = latest_event(db_, c.id, "'answered'");
-            if (prev && prev->detail == cmd.text) return refuse("the same answer again");
+            if (prev && prev->detail == cmd.text)
+                return refuse("the same answer again");
         } else if (st != "accepted") {
             return refuse("status is " + st);
         }
         event(r, o, c, "answered", cmd.text);
         break;
     case Verb::tolak:
-        if (st != "forwarded" && st != "accepted") return refuse("status is " + st);
+        if (st != "forwarded" && st != "accepted")
+            return refuse("status is " + st);
         event(r, o, c, "refused", cmd.text);
         break;
     case Verb::setuju:
     case Verb::revisi:
-        if (!cfg_.forward.approval) return refuse("answer approval is off (forward.approval)");
+        if (!cfg_.forward.approval)
+            return refuse("answer approval is off (forward.approval)");
         if (o.role != "head") {
-            rejected(r, c.id, o.agency_id, o.id, fmt::format("{} {}: only the head of the agency approves answers",
-                                                             verb_name(cmd.verb), c.ticket));
+            rejected(r, c.id, o.agency_id, o.id,
+                     fmt::format("{} {}: only the head of the agency approves answers", verb_name(cmd.verb), c.ticket));
             reply_help(r);
             return;
         }
-        if (st != "answered") return refuse("status is " + st);
+        if (st != "answered")
+            return refuse("status is " + st);
         if (cmd.verb == Verb::setuju) {
             event(r, o, c, "approved");
         } else {
@@ -360,14 +393,16 @@ void Job::apply(const Row &r, const Officer &o, const Command &cmd, const Compla
             if (to.empty()) { // no liaison: back to whoever answered
                 const auto ans = latest_event(db_, c.id, "'answered'");
                 if (ans && ans->officer_id)
-                    if (auto a = officer_by_id(db_, *ans->officer_id); a && a->current) to.push_back(*a);
+                    if (auto a = officer_by_id(db_, *ans->officer_id); a && a->current)
+                        to.push_back(*a);
             }
             for (const auto &l : to)
                 queue(l.phone, render(cfg_, "revision", {{"ticket", c.ticket}, {"note", cmd.text}}), "revision", c.id,
                       fmt::format("rev:{}:{}", ev, l.id));
         }
         break;
-    case Verb::none: return;
+    case Verb::none:
+        return;
     }
     ++sum_.commands;
     log_.info("{} {} by {} ({})", verb_name(cmd.verb), c.ticket, o.phone, o.name);
@@ -379,17 +414,21 @@ void Job::citizen_sms(const Row &r) {
         c = complaint_by_id(db_, *r.complaint_id);
     } else {
         // Stored by a wadul-fetch that did not decide (or a CEK it left to us).
-        const Admission a = admit_citizen_sms(db_, r.id, r.sender, r.text, r.received_at,
-                                              cfg_.forward.followup_window_days);
-        if (a.kind == CitizenSms::query) return query(r, parse_command(r.text));
-        if (a.complaint) c = complaint_by_id(db_, a.complaint->id);
+        const Admission a =
+            admit_citizen_sms(db_, r.id, r.sender, r.text, r.received_at, cfg_.forward.followup_window_days);
+        if (a.kind == CitizenSms::query)
+            return query(r, parse_command(r.text));
+        if (a.complaint)
+            c = complaint_by_id(db_, a.complaint->id);
     }
-    if (c && c->inbound_id != r.id) followup(r, *c);
+    if (c && c->inbound_id != r.id)
+        followup(r, *c);
 }
 
 void Job::query(const Row &r, const Command &cmd) {
     ++sum_.queries;
-    if (!is_phone(r.sender)) return;
+    if (!is_phone(r.sender))
+        return;
     std::optional<ComplaintInfo> c;
     if (cmd.ticket) {
         c = complaint_by_ticket(db_, *cmd.ticket);
@@ -397,13 +436,17 @@ void Job::query(const Row &r, const Command &cmd) {
             rejected(r, c->id, std::nullopt, std::nullopt, fmt::format("CEK {}: not the reporter's ticket", c->ticket));
             c.reset();
         }
-        if (!c) return reply_unknown(r, *cmd.ticket);
+        if (!c)
+            return reply_unknown(r, *cmd.ticket);
     } else if (!cmd.bad_ticket) { // bare "CEK": the citizen's latest complaint
-        Stmt q(db_, std::string(kComplaintSelect) + "WHERE c.reporter = ? ORDER BY c.received_at DESC, c.id DESC LIMIT 1");
+        Stmt q(db_,
+               std::string(kComplaintSelect) + "WHERE c.reporter = ? ORDER BY c.received_at DESC, c.id DESC LIMIT 1");
         q.bind(1, r.sender);
-        if (q.step()) c = read_complaint(q);
+        if (q.step())
+            c = read_complaint(q);
     }
-    if (!c) return reply_unknown(r, cmd.text_without_ticket.empty() ? "-" : cut_utf8(cmd.text_without_ticket, 12));
+    if (!c)
+        return reply_unknown(r, cmd.text_without_ticket.empty() ? "-" : cut_utf8(cmd.text_without_ticket, 12));
     Stmt(db_, "UPDATE inbound SET complaint_id = ? WHERE id = ?").args(c->id, r.id).run();
     reply_status(r, *c);
 }
@@ -411,7 +454,8 @@ void Job::query(const Row &r, const Command &cmd) {
 void Job::followup(const Row &r, const ComplaintInfo &c) {
     ++sum_.followups;
     // Before forwarding, the forward message itself carries the citizen's further SMS.
-    if (!c.agency_id || (c.status != "forwarded" && c.status != "accepted" && c.status != "answered")) return;
+    if (!c.agency_id || (c.status != "forwarded" && c.status != "accepted" && c.status != "answered"))
+        return;
     for (const auto &o : officers_of(db_, *c.agency_id, true, false))
         queue(o.phone, render_fitting(cfg_, "followup", {{"ticket", c.ticket}, {"text", r.text}}, "text"), "followup",
               c.id, fmt::format("fup:{}:{}", r.id, o.id));
@@ -429,38 +473,45 @@ template <typename Fn> void each_complaint(Db &db, const char *sql, Fn fn) {
     std::vector<std::int64_t> ids;
     {
         Stmt q(db, sql);
-        while (q.step()) ids.push_back(q.i64(0));
+        while (q.step())
+            ids.push_back(q.i64(0));
     }
     for (auto id : ids) {
         Tx tx(db);
-        if (auto c = complaint_by_id(db, id)) fn(*c);
+        if (auto c = complaint_by_id(db, id))
+            fn(*c);
         tx.commit();
     }
 }
 
 void Job::acks() {
-    each_complaint(db_,
-                   "SELECT id FROM complaint c WHERE source = 'sms' AND status <> 'closed' AND NOT EXISTS "
-                   "(SELECT 1 FROM outbound o WHERE o.dedupe = 'ack:' || c.id) ORDER BY id",
-                   [&](const ComplaintInfo &c) {
-                       if (!is_phone(c.reporter)) return;
-                       queue(c.reporter, render(cfg_, "ack", {{"ticket", c.ticket}}), "ack", c.id,
-                             fmt::format("ack:{}", c.id));
-                   });
+    each_complaint(
+        db_,
+        "SELECT id FROM complaint c WHERE source = 'sms' AND status <> 'closed' AND NOT EXISTS "
+        "(SELECT 1 FROM outbound o WHERE o.dedupe = 'ack:' || c.id) ORDER BY id",
+        [&](const ComplaintInfo &c) {
+            if (!is_phone(c.reporter))
+                return;
+            queue(c.reporter, render(cfg_, "ack", {{"ticket", c.ticket}}), "ack", c.id, fmt::format("ack:{}", c.id));
+        });
 }
 
 void Job::forwards() {
     each_complaint(db_, "SELECT id FROM complaint WHERE status = 'routed' ORDER BY id", [&](const ComplaintInfo &c) {
         const auto route = latest_event(db_, c.id, "'routed', 'assigned'");
-        if (c.status != "routed" || !route || !c.agency_id) return;
+        if (c.status != "routed" || !route || !c.agency_id)
+            return;
         // A re-routed complaint: what was queued for the previous agency must not go out.
         {
-            Stmt old(db_, "SELECT id FROM outbound WHERE complaint_id = ? AND purpose = 'forward' AND status = 'queued' "
-                          "AND dedupe NOT LIKE ?");
+            Stmt old(db_,
+                     "SELECT id FROM outbound WHERE complaint_id = ? AND purpose = 'forward' AND status = 'queued' "
+                     "AND dedupe NOT LIKE ?");
             old.args(c.id, fmt::format("fwd:{}:%", route->id));
             std::vector<std::int64_t> ids;
-            while (old.step()) ids.push_back(old.i64(0));
-            for (auto id : ids) cancel(db_, id, opt_.now, "superseded: the complaint was routed again");
+            while (old.step())
+                ids.push_back(old.i64(0));
+            for (auto id : ids)
+                cancel(db_, id, opt_.now, "superseded: the complaint was routed again");
         }
         const auto to = officers_of(db_, *c.agency_id, true, cfg_.forward.notify_head);
         if (to.empty()) {
@@ -479,15 +530,19 @@ void Job::forwards() {
         {
             Stmt f(db_, "SELECT detail FROM event WHERE complaint_id = ? AND kind = 'followup' ORDER BY id");
             f.bind(1, c.id);
-            while (f.step()) text += " / " + f.str(0);
+            while (f.step())
+                text += " / " + f.str(0);
         }
-        const std::string citizen = c.confidential            ? std::string("(dirahasiakan)")
-                                    : !is_phone(c.reporter)   ? c.reporter
+        const std::string citizen = c.confidential              ? std::string("(dirahasiakan)")
+                                    : !is_phone(c.reporter)     ? c.reporter
                                     : cfg_.forward.mask_citizen ? mask_msisdn(c.reporter)
                                                                 : c.reporter;
         const std::string msg = render_fitting(cfg_, "forward",
-                                               {{"ticket", c.ticket}, {"date", date_time_id(c.received_at)},
-                                                {"citizen", citizen}, {"text", text}, {"agency", c.agency_name}},
+                                               {{"ticket", c.ticket},
+                                                {"date", date_time_id(c.received_at)},
+                                                {"citizen", citizen},
+                                                {"text", text},
+                                                {"agency", c.agency_name}},
                                                "text");
         for (const auto &o : to) {
             if (!enqueue(db_, {o.phone, msg, "forward", c.id, fmt::format("fwd:{}:{}", route->id, o.id)}, opt_.now))
@@ -503,7 +558,8 @@ void Job::forwards() {
 void Job::approvals() {
     each_complaint(db_, "SELECT id FROM complaint WHERE status = 'answered' ORDER BY id", [&](const ComplaintInfo &c) {
         const auto ans = latest_event(db_, c.id, "'answered'");
-        if (!ans || !c.agency_id) return;
+        if (!ans || !c.agency_id)
+            return;
         const auto heads = cfg_.forward.approval ? officers_of(db_, *c.agency_id, false, true) : std::vector<Officer>{};
         if (heads.empty()) {
             append_event(db_, {c.id, opt_.now, "approved", "system", c.agency_id, std::nullopt,
@@ -524,8 +580,10 @@ void Job::answers() {
         const auto ok = latest_event(db_, c.id, "'approved'");
         const auto ans = latest_event(db_, c.id, "'answered'");
         // A web complaint's answer goes back through the admin portal, not by SMS.
-        if (!ok || !ans || c.source != "sms" || !is_phone(c.reporter)) return;
-        queue(c.reporter, render(cfg_, "answer", {{"ticket", c.ticket}, {"agency", c.agency_name}, {"answer", ans->detail}}),
+        if (!ok || !ans || c.source != "sms" || !is_phone(c.reporter))
+            return;
+        queue(c.reporter,
+              render(cfg_, "answer", {{"ticket", c.ticket}, {"agency", c.agency_name}, {"answer", ans->detail}}),
               "answer", c.id, fmt::format("answer:{}", ok->id));
     });
 }
@@ -533,13 +591,20 @@ void Job::answers() {
 } // namespace
 
 std::string stage_name(const std::string &status) {
-    if (status == "received") return "diterima, menunggu ditelaah";
-    if (status == "triage") return "ditelaah admin";
-    if (status == "routed" || status == "forwarded") return "diteruskan ke instansi";
-    if (status == "accepted") return "diproses instansi";
-    if (status == "answered") return "jawaban menunggu persetujuan pimpinan";
-    if (status == "approved") return "jawaban disetujui, segera dikirim";
-    if (status == "closed") return "selesai";
+    if (status == "received")
+        return "diterima, menunggu ditelaah";
+    if (status == "triage")
+        return "ditelaah admin";
+    if (status == "routed" || status == "forwarded")
+        return "diteruskan ke instansi";
+    if (status == "accepted")
+        return "diproses instansi";
+    if (status == "answered")
+        return "jawaban menunggu persetujuan pimpinan";
+    if (status == "approved")
+        return "jawaban disetujui, segera dikirim";
+    if (status == "closed")
+        return "selesai";
     return status;
 }
 
@@ -558,10 +623,10 @@ Admission admit_citizen_sms(Db &db, std::int64_t inbound_id, const std::string &
         return {CitizenSms::query, std::nullopt};
     if (is_officer_verb(cmd.verb) && cmd.ticket) {
         const auto named = find_complaint(db, *cmd.ticket);
-        append_event(db, {named ? std::optional(named->id) : std::nullopt, received_at, "rejected", sender,
-                          std::nullopt, std::nullopt,
-                          fmt::format("{} {}: the number is not registered to any agency", verb_name(cmd.verb),
-                                      *cmd.ticket)});
+        append_event(
+            db, {named ? std::optional(named->id) : std::nullopt, received_at, "rejected", sender, std::nullopt,
+                 std::nullopt,
+                 fmt::format("{} {}: the number is not registered to any agency", verb_name(cmd.verb), *cmd.ticket)});
     }
     if (followup_window_days > 0) {
         // The citizen's open complaint they last wrote about within the window.

@@ -33,19 +33,19 @@ struct ForwardOptions {
 };
 
 struct ForwardSummary {
-    long inbound = 0;    // inbound SMS handled
-    long commands = 0;   // officers' commands that changed a complaint
-    long rejected = 0;   // commands refused (logged as `rejected` events)
-    long followups = 0;  // citizens' further SMS passed on
-    long queries = 0;    // CEK answered
-    long queued = 0;     // messages queued
-    long forwarded = 0;  // complaints forwarded to an agency
+    long inbound = 0;   // inbound SMS handled
+    long commands = 0;  // officers' commands that changed a complaint
+    long rejected = 0;  // commands refused (logged as `rejected` events)
+    long followups = 0; // citizens' further SMS passed on
+    long queries = 0;   // CEK answered
+    long queued = 0;    // messages queued
+    long forwarded = 0; // complaints forwarded to an agency
     long sent = 0, parts = 0;
-    long retrying = 0;   // failed attempts that will be retried
-    long failed = 0;     // messages that became `failed` in this run
-    long unknown = 0;    // messages found interrupted and marked `unknown`
-    long left = 0;       // due messages left for the next run (rate limit)
-    int exit_code = 0;   // the worst error met on a single item (the run went on)
+    long retrying = 0; // failed attempts that will be retried
+    long failed = 0;   // messages that became `failed` in this run
+    long unknown = 0;  // messages found interrupted and marked `unknown`
+    long left = 0;     // due messages left for the next run (rate limit)
+    int exit_code = 0; // the worst error met on a single item (the run went on)
 };
 
 // Step (a): every unhandled inbound SMS, each in its own transaction.

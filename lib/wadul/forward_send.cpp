@@ -17,10 +17,12 @@ namespace {
 
 // The answer reached the modem: the SOP's last step for an SMS complaint is done.
 void record_delivery(Db &db, const Claimed &m, Timestamp now) {
-    if (m.purpose != "answer" || !m.complaint_id) return;
+    if (m.purpose != "answer" || !m.complaint_id)
+        return;
     Stmt q(db, "SELECT status, agency_id FROM complaint WHERE id = ?");
     q.bind(1, *m.complaint_id);
-    if (!q.step() || q.str(0) != "approved") return;
+    if (!q.step() || q.str(0) != "approved")
+        return;
     const auto agency = q.opt_i64(1);
     q.reset();
     append_event(db, {m.complaint_id, now, "delivered", "system", agency, std::nullopt, std::nullopt});
@@ -36,7 +38,8 @@ void send_queue(Db &db, const Config &cfg, const ForwardOptions &opt, const Tran
                  "(check with the recipient, then 'wadul-forward retry {}' if needed)",
                  id, id);
     }
-    if (!any_due(db, opt.now)) return;
+    if (!any_due(db, opt.now))
+        return;
     // Parts sent in the last minute by any run count against the limit.
     int budget = cfg.forward.rate_per_minute - parts_sent_since(db, opt.now - 59);
     if (budget <= 0) {
@@ -48,7 +51,8 @@ void send_queue(Db &db, const Config &cfg, const ForwardOptions &opt, const Tran
     bool first = true;
     while (budget > 0) {
         const auto m = claim_next(db, opt.now, cfg.forward.lease_seconds);
-        if (!m) break;
+        if (!m)
+            break;
         // From here until the result is committed, a crash leaves the row in 'sending' and it is
         // never sent again automatically: the recipient gets it at most once.
         SendResult r;
@@ -57,7 +61,8 @@ void send_queue(Db &db, const Config &cfg, const ForwardOptions &opt, const Tran
         } else {
             r = modem->send(m->recipient, m->text, cfg.forward.max_parts);
         }
-        if (r.ok && first && opt.crash_after_first_send) std::raise(SIGKILL); // test hook, see ForwardOptions
+        if (r.ok && first && opt.crash_after_first_send)
+            std::raise(SIGKILL); // test hook, see ForwardOptions
         first = false;
         Tx tx(db);
         if (r.ok) {
@@ -75,8 +80,8 @@ void send_queue(Db &db, const Config &cfg, const ForwardOptions &opt, const Tran
                          m->attempts, r.error);
             } else {
                 ++sum.retrying;
-                log.info("message {} ({}) to {}: attempt {} failed, retried later: {}", m->id, m->purpose,
-                         m->recipient, m->attempts, r.error);
+                log.info("message {} ({}) to {}: attempt {} failed, retried later: {}", m->id, m->purpose, m->recipient,
+                         m->attempts, r.error);
             }
         }
         tx.commit();

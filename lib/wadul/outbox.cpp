@@ -15,7 +15,8 @@ std::optional<std::int64_t> enqueue(Db &db, const OutMessage &m, Timestamp now) 
     Stmt ins(db, "INSERT INTO outbound(recipient, text, purpose, complaint_id, dedupe, created_at, status, attempts, "
                  "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?) ON CONFLICT(dedupe) DO NOTHING");
     ins.args(m.recipient, m.text, m.purpose, m.complaint_id, m.dedupe, now, now);
-    if (ins.run() == 0) return std::nullopt;
+    if (ins.run() == 0)
+        return std::nullopt;
     return db.last_insert_id();
 }
 
@@ -24,7 +25,8 @@ std::optional<Claimed> claim_next(Db &db, Timestamp now, int lease_seconds) {
     Stmt pick(db, "SELECT id, recipient, text, purpose, dedupe, complaint_id, attempts FROM outbound "
                   "WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1");
     pick.bind(1, now);
-    if (!pick.step()) return std::nullopt;
+    if (!pick.step())
+        return std::nullopt;
     Claimed c;
     c.id = pick.i64(0);
     c.recipient = pick.str(1);
@@ -37,7 +39,8 @@ std::optional<Claimed> claim_next(Db &db, Timestamp now, int lease_seconds) {
     // The status condition makes the claim exclusive even without BEGIN IMMEDIATE's write lock.
     Stmt claim(db, "UPDATE outbound SET status = 'sending', lease_until = ?, attempts = attempts + 1 "
                    "WHERE id = ? AND status = 'queued'");
-    if (claim.args(now + lease_seconds, c.id).run() != 1) return std::nullopt;
+    if (claim.args(now + lease_seconds, c.id).run() != 1)
+        return std::nullopt;
     tx.commit();
     return c;
 }
@@ -47,12 +50,14 @@ std::vector<std::int64_t> expire_leases(Db &db, Timestamp now) {
     Tx tx(db);
     Stmt q(db, "SELECT id FROM outbound WHERE status = 'sending' AND lease_until < ?");
     q.bind(1, now);
-    while (q.step()) ids.push_back(q.i64(0));
+    while (q.step())
+        ids.push_back(q.i64(0));
     q.reset();
     Stmt up(db, "UPDATE outbound SET status = 'unknown', lease_until = NULL, "
                 "last_error = 'interrupted after it was handed to the modem; not resent automatically' "
                 "WHERE id = ? AND status = 'sending'");
-    for (auto id : ids) up.args(id).run();
+    for (auto id : ids)
+        up.args(id).run();
     tx.commit();
     return ids;
 }
@@ -69,7 +74,8 @@ std::string mark_failed(Db &db, std::int64_t id, Timestamp now, const std::strin
                         const RetryPolicy &policy) {
     Stmt q(db, "SELECT attempts FROM outbound WHERE id = ?");
     q.bind(1, id);
-    if (!q.step()) fail(kExitSoftware, "outbound message {} vanished", id);
+    if (!q.step())
+        fail(kExitSoftware, "outbound message {} vanished", id);
     const int attempts = q.i32(0);
     q.reset();
     const bool give_up = permanent || attempts >= policy.max_attempts;
@@ -135,7 +141,8 @@ std::vector<OutRow> list_outbox(Db &db, const std::string &status) {
         r.next_attempt_at = q.i64(10);
         r.sent_at = q.opt_i64(11);
         r.lease_until = q.opt_i64(12);
-        if (auto p = q.opt_i64(13)) r.parts = static_cast<int>(*p);
+        if (auto p = q.opt_i64(13))
+            r.parts = static_cast<int>(*p);
         out.push_back(std::move(r));
     }
     return out;
@@ -146,11 +153,16 @@ namespace {
 std::string tsv_field(const std::string &s) {
     std::string out;
     for (char c : s) {
-        if (c == '\t') out += "\\t";
-        else if (c == '\n') out += "\\n";
-        else if (c == '\r') out += "\\r";
-        else if (c == '\\') out += "\\\\";
-        else out += c;
+        if (c == '\t')
+            out += "\\t";
+        else if (c == '\n')
+            out += "\\n";
+        else if (c == '\r')
+            out += "\\r";
+        else if (c == '\\')
+            out += "\\\\";
+        else
+            out += c;
     }
     return out;
 }
@@ -159,20 +171,34 @@ std::string json_string(const std::string &s) {
     std::string out = "\"";
     for (unsigned char c : s) {
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
-            if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-            else out += static_cast<char>(c);
+            if (c < 0x20)
+                out += fmt::format("\\u{:04x}", c);
+            else
+                out += static_cast<char>(c);
         }
     }
     return out + "\"";
 }
 
-std::string opt_time(const std::optional<Timestamp> &t) { return t ? format_wib(*t) : ""; }
+std::string opt_time(const std::optional<Timestamp> &t) {
+    return t ? format_wib(*t) : "";
+}
 
 // One line of at most `n` code points, for the table.
 std::string one_line(const std::string &s, size_t n) {
@@ -180,7 +206,8 @@ std::string one_line(const std::string &s, size_t n) {
     size_t count = 0;
     for (size_t i = 0; i < s.size(); ++i) {
         const unsigned char c = static_cast<unsigned char>(s[i]);
-        if ((c & 0xC0) != 0x80 && count++ == n) return out + "...";
+        if ((c & 0xC0) != 0x80 && count++ == n)
+            return out + "...";
         out += (c == '\n' || c == '\t' || c == '\r') ? ' ' : s[i];
     }
     return out;
@@ -218,7 +245,8 @@ std::string format_outbox(const std::vector<OutRow> &rows, const std::string &fo
                                tsv_field(r.dedupe), tsv_field(r.text));
         return out;
     }
-    if (format != "table") fail(kExitUsage, "unknown format '{}' (expected table, json or tsv)", format);
+    if (format != "table")
+        fail(kExitUsage, "unknown format '{}' (expected table, json or tsv)", format);
     out = fmt::format("{:>6}  {:<8} {:>5}  {:<16}  {:<15} {:<9} {:<8}  {}\n", "ID", "STATUS", "TRIES", "WHEN (WIB)",
                       "TO", "PURPOSE", "TICKET", "TEXT / ERROR");
     for (const OutRow &r : rows) {
@@ -247,8 +275,10 @@ int sms_parts(const std::string &utf8) {
     info.Entries[0].Buffer = text.data();
     std::unique_ptr<GSM_MultiSMSMessage, decltype(&std::free)> msms(
         static_cast<GSM_MultiSMSMessage *>(std::calloc(1, sizeof(GSM_MultiSMSMessage))), &std::free);
-    if (!msms) throw std::bad_alloc();
-    if (GSM_EncodeMultiPartSMS(GSM_GetGlobalDebug(), &info, msms.get()) != ERR_NONE) return GSM_MAX_MULTI_SMS + 1;
+    if (!msms)
+        throw std::bad_alloc();
+    if (GSM_EncodeMultiPartSMS(GSM_GetGlobalDebug(), &info, msms.get()) != ERR_NONE)
+        return GSM_MAX_MULTI_SMS + 1;
     return msms->Number;
 }
 

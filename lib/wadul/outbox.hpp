@@ -24,7 +24,7 @@ struct OutMessage {
     std::string text;      // UTF-8
     std::string purpose;   // ack, forward, approval, answer, revision, followup, status, help, ask
     std::optional<std::int64_t> complaint_id;
-    std::string dedupe;    // natural key: queueing the same key twice queues it once
+    std::string dedupe; // natural key: queueing the same key twice queues it once
 };
 
 struct RetryPolicy {

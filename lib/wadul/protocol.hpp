@@ -19,8 +19,8 @@ struct Command {
     // The ticket was a word-like token (letters only): it may be the first word of the text and
     // not a ticket at all; `text_without_ticket` is the text read that way.
     bool ticket_may_be_word = false;
-    std::string text;                  // JAWAB's answer, TOLAK's reason, REVISI's note (trimmed)
-    std::string text_without_ticket;   // everything after the keyword, trimmed
+    std::string text;                // JAWAB's answer, TOLAK's reason, REVISI's note (trimmed)
+    std::string text_without_ticket; // everything after the keyword, trimmed
     // A keyword whose required part is missing: JAWAB/TOLAK/REVISI without text.
     bool malformed = false;
 };
@@ -34,6 +34,8 @@ Command parse_command(std::string_view sms);
 const char *verb_name(Verb v);
 
 // True for the verbs only a registered officer may use.
-inline bool is_officer_verb(Verb v) { return v != Verb::none && v != Verb::cek; }
+inline bool is_officer_verb(Verb v) {
+    return v != Verb::none && v != Verb::cek;
+}
 
 } // namespace wadul

@@ -70,10 +70,12 @@ struct World {
         const auto oid = officer_id(from);
         Stmt(db, "INSERT INTO inbound(sender, sent_at, received_at, text, parts, kind, officer_id) "
                  "VALUES (?, ?, ?, ?, 1, ?, ?)")
-            .args(from, now, now, text, oid ? "officer" : "citizen", oid ? std::optional<std::int64_t>(oid) : std::nullopt)
+            .args(from, now, now, text, oid ? "officer" : "citizen",
+                  oid ? std::optional<std::int64_t>(oid) : std::nullopt)
             .run();
         const auto id = db.last_insert_id();
-        if (!oid) admit_citizen_sms(db, id, from, text, now, cfg.forward.followup_window_days);
+        if (!oid)
+            admit_citizen_sms(db, id, from, text, now, cfg.forward.followup_window_days);
         tx.commit();
         return id;
     }
@@ -90,13 +92,16 @@ struct World {
     void send() {
         ForwardOptions opt;
         opt.now = now;
-        send_queue(db, cfg, opt, [&] { return std::unique_ptr<Transport>(new ForwardingModem(modem)); }, log, sum);
+        send_queue(
+            db, cfg, opt, [&] { return std::unique_ptr<Transport>(new ForwardingModem(modem)); }, log, sum);
     }
     struct ForwardingModem : Transport { // hands sends to the World's FakeModem, which outlives it
         FakeModem &m;
         explicit ForwardingModem(FakeModem &fm) : m(fm) {}
         void scan_inbox(const std::function<bool(const InboxPart &)> &a,
-                        const std::function<void(const UnreadablePart &)> &b) override { m.scan_inbox(a, b); }
+                        const std::function<void(const UnreadablePart &)> &b) override {
+            m.scan_inbox(a, b);
+        }
         bool remove(int f, int l) override { return m.remove(f, l); }
         SendResult send(const std::string &to, const std::string &t, int p) override { return m.send(to, t, p); }
     };
@@ -128,7 +133,8 @@ struct World {
         std::vector<std::string> out;
         Stmt q(db, "SELECT kind FROM event WHERE complaint_id = ? ORDER BY id");
         q.bind(1, cid);
-        while (q.step()) out.push_back(q.str(0));
+        while (q.step())
+            out.push_back(q.str(0));
         return out;
     }
     long count(const std::string &sql) {
@@ -140,7 +146,8 @@ struct World {
     std::vector<std::string> queued(const std::string &to, const std::string &purpose) {
         std::vector<std::string> out;
         for (const auto &r : list_outbox(db, ""))
-            if (r.recipient == to && r.purpose == purpose) out.push_back(r.text);
+            if (r.recipient == to && r.purpose == purpose)
+                out.push_back(r.text);
         return out;
     }
     // A complaint from the citizen, routed to `agency` and forwarded.
@@ -155,7 +162,9 @@ struct World {
     }
 };
 
-bool contains(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string &s, const std::string &part) {
+    return s.find(part) != std::string::npos;
+}
 
 } // namespace
 
@@ -254,7 +263,8 @@ TEST_CASE("a forged JAWAB from an unregistered number changes nothing, is logged
     w.run();
     CHECK(w.status(cid) == "forwarded");
     CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'rejected' AND actor = '+6289900000009' AND "
-                  "complaint_id = " + std::to_string(cid)) == 1);
+                  "complaint_id = " +
+                  std::to_string(cid)) == 1);
     // The forger's SMS is their own new complaint.
     const auto theirs = w.complaint_of(in);
     CHECK(theirs != cid);
@@ -310,7 +320,8 @@ TEST_CASE("a repeated JAWAB: the same text is ignored, after approval it is refu
     // ack, 2 forwards, approval, answer, and a status reply to each of the 3 refused JAWAB
     CHECK(w.modem.sent.size() == 8);
     int answers = 0;
-    for (const auto &s : w.modem.sent) answers += s.first == kCitizen && contains(s.second, "Jawaban Dinas PUPR");
+    for (const auto &s : w.modem.sent)
+        answers += s.first == kCitizen && contains(s.second, "Jawaban Dinas PUPR");
     CHECK(answers == 1);
 }
 
@@ -345,7 +356,9 @@ TEST_CASE("a word that passes the check symbol is read as text when it names no 
     w.sms(kLiaison, "JAWAB selesai, jalan sudah diperbaiki");
     w.run();
     CHECK(w.status(cid) == "answered");
-    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'answered' AND detail = 'selesai, jalan sudah diperbaiki'") == 1);
+    CHECK(
+        w.count("SELECT count(*) FROM event WHERE kind = 'answered' AND detail = 'selesai, jalan sudah diperbaiki'") ==
+        1);
 }
 
 TEST_CASE("malformed commands and small talk from an officer get the help text") {
@@ -455,7 +468,8 @@ TEST_CASE("re-routing forwards again to the new agency and stops what was queued
     x.route(c2, 2);
     x.run();
     x.send();
-    for (const auto &s : x.modem.sent) CHECK(s.first != kLiaison);
+    for (const auto &s : x.modem.sent)
+        CHECK(s.first != kLiaison);
     CHECK(x.count("SELECT count(*) FROM outbound WHERE status = 'failed' AND last_error LIKE 'superseded%'") == 2);
 }
 
@@ -474,7 +488,8 @@ TEST_CASE("an agency without officers: the complaint waits, noted once") {
 TEST_CASE("a long complaint is cut to fit forward.max_parts; the rest of the queue still goes") {
     World w;
     std::string text;
-    for (int i = 0; i < 200; ++i) text += "jalan rusak ";
+    for (int i = 0; i < 200; ++i)
+        text += "jalan rusak ";
     w.cfg.forward.max_parts = 2;
     w.forwarded_complaint(text);
     auto fwd = w.queued(kLiaison, "forward");
@@ -502,7 +517,8 @@ TEST_CASE("send: a failing recipient is retried with backoff, then failed; the r
 
     World r;
     r.cfg.forward.rate_per_minute = 2;
-    for (int i = 0; i < 4; ++i) r.sms("+628570000010" + std::to_string(i), "Keluhan " + std::to_string(i));
+    for (int i = 0; i < 4; ++i)
+        r.sms("+628570000010" + std::to_string(i), "Keluhan " + std::to_string(i));
     r.run();
     r.send();
     CHECK(r.modem.sent.size() == 2);

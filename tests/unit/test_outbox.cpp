@@ -74,7 +74,8 @@ TEST_CASE("two store connections claiming the same queue never share a message")
     std::remove(path.c_str());
     {
         Db one = Db::open(path), two = Db::open(path);
-        for (int i = 0; i < 20; ++i) add(one, "m" + std::to_string(i));
+        for (int i = 0; i < 20; ++i)
+            add(one, "m" + std::to_string(i));
         std::set<std::int64_t> seen;
         int claims = 0;
         for (int i = 0; i < 30; ++i) {
@@ -200,15 +201,18 @@ TEST_CASE("sms_parts: GSM-7 when the text allows, UCS-2 otherwise") {
     CHECK(sms_parts(std::string(306, 'a')) == 2);
     CHECK(sms_parts(std::string(307, 'a')) == 3);
     std::string ucs;
-    for (int i = 0; i < 70; ++i) ucs += "é"; // é is in GSM-7: still 160 a part
+    for (int i = 0; i < 70; ++i)
+        ucs += "é"; // é is in GSM-7: still 160 a part
     CHECK(sms_parts(ucs) == 1);
     std::string curly;
-    for (int i = 0; i < 70; ++i) curly += "“";
+    for (int i = 0; i < 70; ++i)
+        curly += "“";
     CHECK(sms_parts(curly) == 1);
     curly += "“";
     CHECK(sms_parts(curly) == 2);
     std::string long_ucs;
-    for (int i = 0; i < 500; ++i) long_ucs += "ā";
+    for (int i = 0; i < 500; ++i)
+        long_ucs += "ā";
     CHECK(sms_parts(long_ucs) == 8); // 67 UCS-2 units a part with the concatenation header
     CHECK(sms_parts("") == 1);
 }
