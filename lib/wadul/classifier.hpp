@@ -15,15 +15,35 @@ struct Prediction {
     std::string reason;     // short, for the event log: e.g. "model: jalan, aspal, berlubang"
 };
 
+// The learner's settings. The defaults were chosen on a validation split inside the training period
+// (see bench/README.md, section "route"); they are not meant to be tuned per deployment.
+struct ClassifierOptions {
+    int char_min = 3, char_max = 4;  // character n-grams of each word, with word-boundary marks
+    bool word_bigrams = false;       // pairs of neighbouring stems
+    bool stem = false;               // word features from stems (else from the normalised words)
+    bool surface_words = false;      // also the unstemmed word, where stemming changed it
+    double word_weight = 1.0;        // relative weight of the word block against the character block
+    double char_weight = 1.0;
+    int min_df = 2;                  // a feature must occur in this many training texts
+    double c = 0.5;                  // SVM cost: larger fits the training data more closely
+    double class_weight_power = 0.5; // 0: no class weighting, 1: fully balanced classes
+    int epochs = 4;                  // passes of dual coordinate descent
+    double temperature = 1.0;        // softmax scale turning SVM scores into a confidence
+    unsigned seed = 1;               // order of the passes: fixed so training is reproducible
+};
+
 class Classifier {
 public:
     Classifier();
+    explicit Classifier(const ClassifierOptions &options);
     ~Classifier();
     Classifier(Classifier &&) noexcept;
     Classifier &operator=(Classifier &&) noexcept;
 
     // Learns from (text, label) pairs, replacing what was learned before.
     void train(const std::vector<std::pair<std::string, std::string>> &samples);
+    // The same with a weight per sample (e.g. more for recent confirmations); weights > 0.
+    void train(const std::vector<std::pair<std::string, std::string>> &samples, const std::vector<double> &weights);
     Prediction classify(std::string_view text) const;
     bool empty() const;
     std::vector<std::string> labels() const;

@@ -225,7 +225,6 @@ const std::vector<Key> &keys() {
         v.push_back(int_key("forward.rate_per_minute", [](Config &c) -> int & { return c.forward.rate_per_minute; }, 1, 6000));
         v.push_back(int_key("forward.lease_seconds", [](Config &c) -> int & { return c.forward.lease_seconds; }, 10, 86400));
         v.push_back(int_key("forward.max_parts", [](Config &c) -> int & { return c.forward.max_parts; }, 1, 50));
-        for (int d = 1; d <= 7; ++d) v.push_back(hours_key(d % 7)); // mon..sun
         v.push_back(list_key("sla.holiday_files", [](Config &c) -> std::vector<std::string> & { return c.sla.holiday_files; }));
         v.push_back(list_key("sla.local_holidays", [](Config &c) -> std::vector<std::string> & { return c.sla.local_holidays; }));
         v.push_back(int_key("sla.disposition_minutes", [](Config &c) -> int & { return c.sla.disposition_minutes; }, 1, 100000));
@@ -238,6 +237,7 @@ const std::vector<Key> &keys() {
         v.push_back(int_key("sla.repeat_minutes", [](Config &c) -> int & { return c.sla.repeat_minutes; }, 1, 100000));
         v.push_back(bool_key("sla.pause_on_citizen", [](Config &c) -> bool & { return c.sla.pause_on_citizen; }));
         v.push_back(list_key("sla.admin_phones", [](Config &c) -> std::vector<std::string> & { return c.sla.admin_phones; }));
+        for (int d = 1; d <= 7; ++d) v.push_back(hours_key(d % 7)); // mon..sun
         v.push_back(string_key("report.out_dir", [](Config &c) -> std::string & { return c.report.out_dir; }));
         v.push_back(string_key("report.office", [](Config &c) -> std::string & { return c.report.office; }));
         v.push_back(string_key("report.signatory", [](Config &c) -> std::string & { return c.report.signatory; }));

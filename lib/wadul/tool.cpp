@@ -13,7 +13,8 @@
 namespace wadul {
 
 Context::Context(std::string tool, const CommonOptions &opts)
-    : cfg(load_config(opts.config_file)), log(std::move(tool), opts.verbose, opts.quiet), now_(wadul::now()) {
+    : cfg(load_config(opts.config_file)), log(std::move(tool), opts.verbose, opts.quiet), now_(wadul::now()),
+      sync_registry_(opts.sync_registry) {
     if (!opts.store_path.empty()) set_config_value(cfg, "store.path", opts.store_path, "--store");
     if (cfg.log.syslog) log.open_syslog(cfg.log.facility);
 }
@@ -22,7 +23,7 @@ Db &Context::store() {
     if (db_) return *db_;
     db_.emplace(Db::open(cfg.store.path, cfg.store.busy_timeout_ms));
     // Every tool sees the registry as the file says now: a new officer's first reply is theirs.
-    if (!cfg.registry.path.empty()) {
+    if (sync_registry_ && !cfg.registry.path.empty()) {
         if (::access(cfg.registry.path.c_str(), F_OK) != 0) {
             log.warn("registry '{}' not found; using the agencies and officers already in the store",
                      cfg.registry.path);

@@ -22,6 +22,8 @@ struct CommonOptions {
     int verbose = 0;
     bool quiet = false;
     bool show_config = false;
+    // Tools that only read the store (wadul-report) leave the registry file alone.
+    bool sync_registry = true;
 };
 
 class Context {
@@ -37,6 +39,7 @@ public:
 private:
     std::optional<Db> db_;
     Timestamp now_;
+    bool sync_registry_;
 };
 
 // Declares -c/--config, --store, -v/--verbose, -q/--quiet, --show-config and --version.

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <unistd.h>
 
@@ -94,4 +95,28 @@ TEST_CASE("templates render their placeholders") {
     CHECK(render_template("Tiket {ticket}: {stage}", {{"ticket", "7KQ4MX2"}, {"stage", "diproses"}}) ==
           "Tiket 7KQ4MX2: diproses");
     CHECK(render_template("{unknown} {", {}) == "{unknown} {");
+}
+
+TEST_CASE("etc/wadul.toml loads and documents every key") {
+    const std::string path = std::string(WADUL_SOURCE_DIR) + "/etc/wadul.toml";
+    Config c = load_config(path);
+    CHECK(c.store.path == "/var/lib/wadul/wadul.db");
+    std::ifstream in(path);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Every key that --show-config prints appears in the example, set or commented out.
+    const std::string shown = show_config(default_config());
+    size_t pos = 0;
+    int keys = 0;
+    while ((pos = shown.find('\n', pos)) != std::string::npos) {
+        const size_t start = ++pos;
+        const size_t eq = shown.find(" = ", start);
+        const size_t nl = shown.find('\n', start);
+        if (eq == std::string::npos || eq > nl) continue;
+        const std::string key = shown.substr(start, eq - start);
+        ++keys;
+        CHECK_MESSAGE((text.find("\n" + key + " = ") != std::string::npos ||
+                       text.find("\n#" + key + " = ") != std::string::npos),
+                      "etc/wadul.toml lacks " << key);
+    }
+    CHECK(keys > 50);
 }

@@ -1,0 +1,90 @@
+#include "wadul/report.hpp"
+
+#include <filesystem>
+#include <sstream>
+
+#include "wadul/calendar.hpp"
+#include "wadul/error.hpp"
+#include "wadul/report_csv.hpp"
+#include "wadul/report_pdf.hpp"
+#include "wadul/report_stats.hpp"
+
+namespace wadul {
+
+namespace {
+
+// A report reads the system of record; it never creates an empty one by mistake.
+Db &existing_store(Context &ctx) {
+    const std::string &path = ctx.cfg.store.path;
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        fail(kExitNoInput, "cannot open store '{}': no such file", path);
+    return ctx.store();
+}
+
+} // namespace
+
+std::vector<std::string> run_monthly_report(Context &ctx, const MonthlyOptions &o) {
+    Month month = Month::before(ctx.now());
+    if (!o.month.empty()) {
+        auto m = Month::parse(o.month);
+        if (!m) fail(kExitUsage, "invalid month '{}': expected YYYY-MM, e.g. 2026-11", o.month);
+        month = *m;
+    }
+    bool pdf = false, csv = false;
+    std::stringstream list(o.formats);
+    for (std::string f; std::getline(list, f, ',');) {
+        if (f == "pdf")
+            pdf = true;
+        else if (f == "csv")
+            csv = true;
+        else
+            fail(kExitUsage, "invalid format '{}': expected pdf, csv or both, comma-separated", f);
+    }
+    if (!pdf && !csv) fail(kExitUsage, "invalid format '{}': expected pdf, csv or both, comma-separated", o.formats);
+    if (pdf && !pdf_available())
+        fail(kExitUnavailable, "cannot write the PDF report: this wadul was built without Cairo and Pango");
+
+    const std::string dir = o.out_dir.empty() ? ctx.cfg.report.out_dir : o.out_dir;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) fail(kExitCantCreate, "cannot create directory '{}': {}", dir, ec.message());
+
+    const Calendar cal = Calendar::from_config(ctx.cfg);
+    Db &db = existing_store(ctx);
+    const MonthlyReport r = build_monthly_report(db, ctx.cfg, cal, month);
+    ctx.log.debug("{}: {} complaints received, {} open at month end", month.iso(), r.total.received, r.open_at_end);
+
+    std::vector<std::string> files;
+    if (csv)
+        for (auto &p : write_monthly_csv(r, dir, o.excel)) files.push_back(std::move(p));
+    if (pdf) {
+        const std::string path = (std::filesystem::path(dir) / ("wadul-" + month.iso() + ".pdf")).string();
+        const int pages = write_monthly_pdf(r, ctx.cfg, ctx.now(), path);
+        ctx.log.debug("'{}': {} pages", path, pages);
+        files.push_back(path);
+    }
+    for (const auto &f : files) ctx.log.info("wrote '{}'", f);
+    return files;
+}
+
+int run_complaints(Context &ctx, const ComplaintsOptions &o, std::ostream &out) {
+    ComplaintFilter f;
+    f.status = o.status;
+    f.agency = o.agency;
+    if (!o.since.empty()) {
+        f.since = parse_iso8601(o.since);
+        if (!f.since) fail(kExitUsage, "invalid date '{}': expected YYYY-MM-DD or ISO 8601", o.since);
+    }
+    const ListFormat fmt = parse_list_format(o.format);
+    list_complaints(existing_store(ctx), f, fmt, out);
+    return kExitOk;
+}
+
+int run_show(Context &ctx, const std::string &ticket, std::ostream &out) {
+    const Calendar cal = Calendar::from_config(ctx.cfg);
+    show_complaint(existing_store(ctx), ctx.cfg, cal, ticket, ctx.now(), out);
+    return kExitOk;
+}
+
+} // namespace wadul

@@ -1,0 +1,388 @@
+#include "wadul/route.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "wadul/complaint.hpp"
+#include "wadul/config.hpp"
+#include "wadul/error.hpp"
+#include "wadul/log.hpp"
+#include "wadul/store.hpp"
+
+namespace wadul {
+
+namespace {
+
+struct Phrase {
+    std::string agency, text;
+    std::vector<std::string> stems;
+};
+
+struct Match {
+    size_t start, end, len; // first and last token of the text matched (inclusive), phrase stems
+    const Phrase *phrase;
+};
+
+constexpr size_t kMaxGap = 2;
+
+// SMS abbreviations of duty words that the shared normaliser does not know (it keeps to function
+// words and the commonest nouns); applied before it, word by word.
+std::string expand_duty_slang(std::string_view text) {
+    static const std::map<std::string, std::string> kExtra = {
+        {"rsk", "rusak"},      {"rusk", "rusak"},     {"lubang2", "lubang"}, {"brlubang", "berlubang"},
+        {"lmp", "lampu"},      {"pdm", "pdam"},       {"lstrk", "listrik"},  {"lstrik", "listrik"},
+        {"sampa", "sampah"},   {"smph", "sampah"},    {"mcet", "macet"},     {"ktp-el", "ktp"},
+        {"ekatepe", "ktp"},    {"katepe", "ktp"},     {"kk-nya", "kk"},      {"puskes", "puskesmas"},
+        {"pkesmas", "puskesmas"}, {"skolah", "sekolah"}, {"bnsos", "bansos"}, {"bantuan2", "bantuan"},
+    };
+    std::string out;
+    for (const auto &w : split_words(text)) {
+        auto it = kExtra.find(w);
+        out += (out.empty() ? "" : " ") + (it == kExtra.end() ? w : it->second);
+    }
+    return out;
+}
+
+// Evidence from duty words grows with the number of stems matched, and saturates: one word alone
+// ("sampah") gives 0.67, a two-word phrase 0.8, three stems 0.86.
+double evidence(double score) { return score / (score + 0.5); }
+
+std::string join(const std::vector<std::string> &v, const char *sep) {
+    std::string s;
+    for (const auto &e : v) s += (s.empty() ? "" : sep) + e;
+    return s;
+}
+
+std::vector<std::string> split_lines(const std::string &s) {
+    std::vector<std::string> out;
+    size_t i = 0;
+    while (i <= s.size()) {
+        size_t j = s.find('\n', i);
+        if (j == std::string::npos) j = s.size();
+        if (j > i) out.push_back(s.substr(i, j - i));
+        i = j + 1;
+    }
+    return out;
+}
+
+} // namespace
+
+struct Router::Impl {
+    TextNormalizer norm;
+    std::vector<Phrase> phrases;
+    std::set<std::string> codes;
+    std::optional<Classifier> model;
+    std::string model_error;
+};
+
+Router::Router(const std::vector<AgencyDuties> &agencies, std::optional<Classifier> model)
+    : impl_(std::make_unique<Impl>()) {
+    for (const auto &a : agencies) {
+        impl_->codes.insert(a.code);
+        for (const auto &d : a.duties) {
+            Phrase p{a.code, d, impl_->norm.tokens(d)};
+            // A phrase made only of function words ("yang") or numbers ("P3K" is "p", 3, "k" to the
+            // normaliser) would match nearly everything: skipped. So is a second spelling of a
+            // phrase already listed ("kantor camat", "kantor kecamatan": one stem sequence).
+            const bool all_numbers = std::all_of(p.stems.begin(), p.stems.end(),
+                                                 [](const std::string &t) { return t == kNumberToken; });
+            const bool dup = std::any_of(impl_->phrases.begin(), impl_->phrases.end(), [&](const Phrase &q) {
+                return q.agency == p.agency && q.stems == p.stems;
+            });
+            if (!p.stems.empty() && !all_numbers && !dup) impl_->phrases.push_back(std::move(p));
+        }
+    }
+    if (model && !model->empty()) impl_->model = std::move(model);
+}
+
+Router::~Router() = default;
+Router::Router(Router &&) noexcept = default;
+Router &Router::operator=(Router &&) noexcept = default;
+
+Router Router::from_store(Db &db) {
+    std::vector<AgencyDuties> agencies;
+    Stmt s(db, "SELECT code, duties FROM agency WHERE active = 1 ORDER BY code");
+    while (s.step()) agencies.push_back({s.str(0), split_lines(s.str(1))});
+    std::optional<Classifier> model;
+    std::string err;
+    Stmt m(db, "SELECT data FROM route_model WHERE id = 1");
+    if (m.step()) {
+        try {
+            model = Classifier::deserialize(m.view(0));
+        } catch (const Error &e) {
+            // Routing goes on with duty words; `wadul-route train` replaces the model.
+            err = e.what();
+        }
+    }
+    Router r(agencies, std::move(model));
+    r.impl_->model_error = err;
+    return r;
+}
+
+bool Router::has_model() const { return impl_->model.has_value(); }
+const std::string &Router::model_error() const { return impl_->model_error; }
+
+RouteDecision Router::by_duty_words(std::string_view text) {
+    const std::vector<std::string> stems = impl_->norm.tokens(expand_duty_slang(text));
+    std::vector<Match> matches;
+    for (const auto &p : impl_->phrases) {
+        const size_t n = p.stems.size();
+        for (size_t i = 0; i < stems.size(); ++i) {
+            if (stems[i] != p.stems[0]) continue;
+            // The words of a phrase in order, with at most kMaxGap words between them in all:
+            // "jalan rsk berlubang" still says "jalan berlubang".
+            size_t k = 1, j = i + 1, gaps = 0;
+            while (k < n && j < stems.size() && gaps <= kMaxGap) {
+                if (stems[j] == p.stems[k]) ++k;
+                else ++gaps;
+                ++j;
+            }
+            if (k == n && gaps <= kMaxGap) matches.push_back({i, j - 1, n, &p});
+        }
+    }
+    // A phrase inside a longer matched phrase says less: "jalan" inside "lampu jalan" is the
+    // lamp's, not the road's. Of two phrases that overlap without one containing the other, the
+    // one that starts first is the head of the noun phrase in Indonesian ("lampu jalan rusak" is
+    // a broken street lamp, not a broken road), so the later one is set aside.
+    auto contains = [](const Match &o, const Match &m) {
+        return o.len > m.len && o.start <= m.start && m.end <= o.end;
+    };
+    std::vector<const Match *> kept;
+    for (const auto &m : matches) {
+        bool drop = false;
+        for (const auto &o : matches) {
+            if (&o == &m) continue;
+            const bool overlap = o.start <= m.end && m.start <= o.end;
+            drop = drop || contains(o, m) ||
+                   (overlap && o.start < m.start && !contains(m, o) && o.phrase->agency != m.phrase->agency);
+        }
+        if (!drop) kept.push_back(&m);
+    }
+    // Each agency scores the stems of its distinct phrases: more and longer phrases, more weight.
+    std::map<std::string, std::pair<double, std::vector<std::string>>> by_agency;
+    std::set<const Phrase *> counted;
+    for (const Match *m : kept) {
+        if (!counted.insert(m->phrase).second) continue;
+        auto &e = by_agency[m->phrase->agency];
+        e.first += static_cast<double>(m->len);
+        e.second.push_back(m->phrase->text);
+    }
+    RouteDecision d;
+    if (by_agency.empty()) {
+        d.reason = "no duty word matched";
+        return d;
+    }
+    std::vector<std::pair<double, std::string>> ranked;
+    for (const auto &[code, e] : by_agency) ranked.emplace_back(e.first, code);
+    std::sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    const double top = ranked[0].first;
+    const double second = ranked.size() > 1 ? ranked[1].first : 0;
+    d.agency = ranked[0].second;
+    d.confidence = evidence(top) * top / (top + second);
+    if (ranked.size() == 1) {
+        d.reason = "duty words: " + join(by_agency[ranked[0].second].second, ", ");
+    } else {
+        std::vector<std::string> parts;
+        for (const auto &[score, code] : ranked)
+            parts.push_back(fmt::format("{} ({})", code, join(by_agency[code].second, ", ")));
+        d.reason = (top == second ? "duty words tie: " : "duty words: ") + join(parts, "; ");
+    }
+    return d;
+}
+
+std::optional<RouteDecision> Router::by_model(std::string_view text) const {
+    if (!impl_->model) return std::nullopt;
+    Prediction p = impl_->model->classify(text);
+    RouteDecision d;
+    // "no known words": the label is only the model's prior, which is not evidence about this text.
+    if (p.label.empty() || p.reason.rfind("model: no known words", 0) == 0) {
+        d.reason = p.reason.empty() ? "model: no prediction" : p.reason;
+        return d;
+    }
+    if (!impl_->codes.count(p.label)) {
+        // A model trained from a CSV may speak of groups that are not registered agencies.
+        d.reason = fmt::format("model: '{}' is not an active agency", p.label);
+        return d;
+    }
+    d.agency = p.label;
+    d.confidence = p.confidence;
+    d.reason = p.reason.empty() ? "model" : p.reason;
+    return d;
+}
+
+RouteDecision Router::decide(std::string_view text) {
+    RouteDecision duty = by_duty_words(text);
+    const std::optional<RouteDecision> model = by_model(text);
+    if (!model || !model->agency) {
+        if (model) duty.reason += "; " + model->reason;
+        return duty;
+    }
+    if (!duty.agency) {
+        RouteDecision d = *model;
+        d.reason = duty.reason + "; " + model->reason;
+        return d;
+    }
+    RouteDecision d;
+    if (*duty.agency == *model->agency) {
+        // Two independent layers agreeing: at least as sure as either.
+        d.agency = duty.agency;
+        d.confidence = 1 - (1 - duty.confidence) * (1 - model->confidence);
+        d.reason = duty.reason + "; " + model->reason;
+        return d;
+    }
+    // The layers disagree: the stronger one wins, discounted by the other's conviction, so a
+    // real conflict lands in triage rather than with a guessed agency.
+    const bool duty_wins = duty.confidence >= model->confidence;
+    const RouteDecision &win = duty_wins ? duty : *model;
+    const RouteDecision &lose = duty_wins ? *model : duty;
+    d.agency = win.agency;
+    d.confidence = win.confidence * (1 - lose.confidence);
+    d.reason = fmt::format("layers disagree: {} → {} ({:.2f}), {} → {} ({:.2f})", duty.reason, *duty.agency,
+                           duty.confidence, model->reason, *model->agency, model->confidence);
+    return d;
+}
+
+std::string decision_detail(const RouteDecision &d) {
+    return fmt::format("confidence={:.2f}; {}", d.confidence, d.reason);
+}
+
+namespace {
+
+struct Pending {
+    std::int64_t id;
+    std::string ticket, text;
+};
+
+std::optional<std::int64_t> agency_id(Db &db, const std::string &code) {
+    Stmt s(db, "SELECT id FROM agency WHERE code = ? AND active = 1");
+    s.args(code);
+    if (!s.step()) return std::nullopt;
+    return s.i64(0);
+}
+
+} // namespace
+
+RouteRun route_pending(Db &db, const Config &cfg, Timestamp now, Log &log) {
+    RouteRun run;
+    if (cfg.route.learn && learning_due(db)) {
+        const TrainResult t = train_from_store(db, now);
+        if (t.stored) {
+            run.retrained = true;
+            run.train_samples = t.samples;
+            log.info("router retrained on {} confirmed complaints, {} agencies", t.samples, t.labels);
+        }
+    }
+    Router router = Router::from_store(db);
+    if (!router.model_error().empty())
+        log.warn("the stored routing model is unusable ({}); routing by duty words only until 'wadul-route train'",
+                 router.model_error());
+
+    std::vector<Pending> pending;
+    {
+        Stmt s(db, "SELECT id, ticket, text FROM complaint WHERE status = 'received' ORDER BY received_at, id");
+        while (s.step()) pending.push_back({s.i64(0), s.str(1), s.str(2)});
+    }
+    for (const auto &c : pending) {
+        RouteDecision d = router.decide(c.text); // outside the transaction: no lock held while thinking
+        Tx tx(db);
+        Stmt still(db, "SELECT 1 FROM complaint WHERE id = ? AND status = 'received'");
+        still.args(c.id);
+        if (!still.step()) continue; // another run got there first
+        std::optional<std::int64_t> aid = d.agency ? agency_id(db, *d.agency) : std::nullopt;
+        if (aid && d.confidence >= cfg.route.threshold) {
+            append_event(db, {c.id, now, "routed", "system", aid, std::nullopt, decision_detail(d)});
+            ++run.routed;
+            log.info("{}: routed to {} ({})", c.ticket, *d.agency, decision_detail(d));
+        } else {
+            std::string detail = decision_detail(d);
+            if (d.agency && d.confidence < cfg.route.threshold)
+                detail = fmt::format("confidence={:.2f} below threshold {:.2f}; best guess {}; {}", d.confidence,
+                                     cfg.route.threshold, *d.agency, d.reason);
+            append_event(db, {c.id, now, "triaged", "system", std::nullopt, std::nullopt, detail});
+            ++run.triaged;
+            log.info("{}: to triage ({})", c.ticket, detail);
+        }
+        tx.commit();
+    }
+    return run;
+}
+
+std::vector<std::pair<std::string, std::string>> confirmed_samples(Db &db) {
+    // The latest of the events that confirm or deny an agency, per complaint. An officer's own
+    // acceptance or answer counts only for the agency they served at the time of the event.
+    Stmt s(db, R"sql(
+WITH verdict AS (
+  SELECT e.complaint_id, e.id, e.kind,
+         CASE WHEN e.kind IN ('assigned') THEN e.agency_id
+              ELSE coalesce(o.agency_id, e.agency_id) END AS agency_id
+  FROM event e LEFT JOIN officer o ON o.id = e.officer_id
+  WHERE e.complaint_id IS NOT NULL
+    AND (e.kind = 'assigned' AND e.actor LIKE 'admin:%'
+         OR e.kind IN ('accepted', 'answered', 'refused'))
+), latest AS (
+  SELECT v.* FROM verdict v
+  WHERE v.id = (SELECT max(id) FROM verdict w WHERE w.complaint_id = v.complaint_id)
+)
+SELECT c.text, a.code FROM latest l
+JOIN complaint c ON c.id = l.complaint_id
+JOIN agency a ON a.id = l.agency_id
+WHERE l.kind <> 'refused'
+ORDER BY c.id
+)sql");
+    std::vector<std::pair<std::string, std::string>> out;
+    while (s.step()) out.emplace_back(s.str(0), s.str(1));
+    return out;
+}
+
+TrainResult train_and_store(Db &db, const std::vector<std::pair<std::string, std::string>> &samples, Timestamp now,
+                            const std::string &source) {
+    TrainResult r;
+    r.source = source;
+    r.samples = static_cast<int>(samples.size());
+    std::set<std::string> labels;
+    for (const auto &s : samples) labels.insert(s.second);
+    r.labels = static_cast<int>(labels.size());
+    // One agency alone teaches nothing about choosing between agencies.
+    if (r.labels < 2) return r;
+    Classifier model;
+    model.train(samples);
+    const std::string data = model.serialize();
+    Tx tx(db);
+    Stmt(db, "INSERT INTO route_model(id, trained_at, samples, data) VALUES (1, ?, ?, ?) "
+             "ON CONFLICT(id) DO UPDATE SET trained_at = excluded.trained_at, samples = excluded.samples, "
+             "data = excluded.data")
+        .args(now, r.samples)
+        .bind_blob(3, data.data(), data.size())
+        .run();
+    append_event(db, {std::nullopt, now, "note", "system", std::nullopt, std::nullopt,
+                      fmt::format("routing model trained from {}: {} samples, {} agencies", source, r.samples,
+                                  r.labels)});
+    tx.commit();
+    r.stored = true;
+    return r;
+}
+
+TrainResult train_from_store(Db &db, Timestamp now) {
+    return train_and_store(db, confirmed_samples(db), now, "the store's confirmed complaints");
+}
+
+bool learning_due(Db &db) {
+    std::optional<Timestamp> trained;
+    {
+        Stmt m(db, "SELECT trained_at FROM route_model WHERE id = 1");
+        if (m.step()) trained = m.i64(0);
+    }
+    Stmt s(db, "SELECT count(*) FROM event WHERE complaint_id IS NOT NULL AND at > ? AND "
+               "(kind = 'assigned' AND actor LIKE 'admin:%' OR kind IN ('accepted', 'answered', 'refused'))");
+    s.args(trained.value_or(std::numeric_limits<Timestamp>::min()));
+    s.step();
+    return s.i64(0) > 0;
+}
+
+} // namespace wadul

@@ -1,0 +1,97 @@
+// Routing: which agency a complaint concerns, how sure we are, and why; the cron step that routes
+// every new complaint or sends it to the admin's triage queue; learning from confirmed agencies.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "wadul/classifier.hpp"
+#include "wadul/clock.hpp"
+#include "wadul/textnorm.hpp"
+
+namespace wadul {
+
+class Db;
+class Log;
+struct Config;
+
+// One agency as the router sees it: its code and its duty phrases (tupoksi) as written.
+struct AgencyDuties {
+    std::string code;
+    std::vector<std::string> duties;
+};
+
+struct RouteDecision {
+    std::optional<std::string> agency; // agency code; nullopt when nothing points anywhere
+    double confidence = 0;             // 0..1, compared with route.threshold
+    std::string reason;                // for the event log, e.g. "duty words: lampu jalan"
+};
+
+// The two layers together: the registry's duty words (work from day one) and the learned
+// classifier (when one is trained). One object serves many complaints; not thread-safe.
+class Router {
+public:
+    explicit Router(const std::vector<AgencyDuties> &agencies, std::optional<Classifier> model = std::nullopt);
+    ~Router();
+    Router(Router &&) noexcept;
+    Router &operator=(Router &&) noexcept;
+
+    // Active agencies and the stored model (a damaged model is set aside: `model_error` says why).
+    static Router from_store(Db &db);
+
+    RouteDecision decide(std::string_view text);
+    // The duty-word layer alone, and the model alone (nullopt when no model), for tests and `explain`.
+    RouteDecision by_duty_words(std::string_view text);
+    std::optional<RouteDecision> by_model(std::string_view text) const;
+
+    bool has_model() const;
+    const std::string &model_error() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// "confidence=0.87; duty words: lampu jalan": the detail of a routed or triaged event.
+std::string decision_detail(const RouteDecision &d);
+
+struct RouteRun {
+    int routed = 0, triaged = 0;
+    bool retrained = false;
+    int train_samples = 0;
+};
+
+// The cron step. When route.learn is on and complaints were confirmed since the model was trained,
+// retrains first. Then every complaint in status 'received' gets a `routed` event (agency, detail
+// with confidence and reason) when the confidence reaches route.threshold, else a `triaged` event
+// with the reason; each in its own short transaction, so a re-run only sees what is still new.
+// Complaints an officer refused stay in triage: only the admin moves them on.
+RouteRun route_pending(Db &db, const Config &cfg, Timestamp now, Log &log);
+
+// Labelled examples from the store: for each complaint, its latest confirmation — an admin's
+// `assigned`, or an officer's `accepted`/`answered` for their own agency — unless an officer of
+// that agency refused it afterwards. Labels are agency codes.
+std::vector<std::pair<std::string, std::string>> confirmed_samples(Db &db);
+
+struct TrainResult {
+    int samples = 0, labels = 0;
+    bool stored = false; // false: too little to learn from (fewer than two agencies)
+    std::string source;
+};
+
+// Trains on the store's confirmed history (or on `samples` when given, e.g. from a CSV) and
+// stores the model in route_model with trained_at = now.
+TrainResult train_from_store(Db &db, Timestamp now);
+TrainResult train_and_store(Db &db, const std::vector<std::pair<std::string, std::string>> &samples,
+                            Timestamp now, const std::string &source);
+
+// True when complaints were confirmed after the stored model was trained (or none is stored and
+// some exist): the cron run then retrains.
+bool learning_due(Db &db);
+
+} // namespace wadul

@@ -1,0 +1,66 @@
+// The admin portal's side of routing: the triage queue, assigning and re-routing complaints,
+// and the agencies as the store holds them; with the table/JSON/TSV forms wadul-route prints.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wadul/clock.hpp"
+
+namespace wadul {
+
+class Db;
+
+struct TriageItem {
+    std::string ticket, source, reason, text;
+    Timestamp received_at = 0, triaged_at = 0;
+};
+
+// Complaints waiting in triage, oldest first, each with the reason of its latest `triaged` or
+// `refused` event ("refused by DLH: bukan tupoksi").
+std::vector<TriageItem> triage_queue(Db &db);
+
+struct AssignRequest {
+    std::string ticket, agency; // as typed: ticket in any case/spacing, agency code in any case
+    std::string by;             // the admin's name; the event's actor is "admin:NAME"
+    std::string note;
+    bool reroute = false;       // true: the complaint must already be with an agency
+};
+
+struct AssignResult {
+    std::string ticket, agency, agency_name;
+    std::string previous_agency;   // empty when it had none (received or triage)
+    std::string previous_status;
+    int superseded_forwards = 0;   // officers of the previous agency already sent the complaint
+};
+
+// Appends an `assigned` event: the complaint goes to the agency (status routed) and the learner
+// takes it as a confirmed label. Error(kExitDataErr) for a malformed or unknown ticket, an unknown
+// or retired agency (the message lists close matches), a closed complaint, a reroute of a
+// complaint that is not with an agency, or a move to the agency that already has it.
+AssignResult assign_complaint(Db &db, const AssignRequest &req, Timestamp now);
+
+struct AgencyOfficer {
+    std::string name, role, phone, letter;
+    Timestamp since = 0;
+};
+
+struct AgencyInfo {
+    std::string code, name, kind;
+    bool active = true;
+    std::vector<std::string> duties;
+    std::vector<AgencyOfficer> officers; // in post now
+};
+
+std::vector<AgencyInfo> list_agencies(Db &db, bool include_retired);
+
+// "table" (aligned columns for a terminal), "json" (an array of objects), "tsv" (a header line,
+// tabs and newlines in fields replaced by spaces). Error(kExitUsage) for any other format.
+std::string format_triage(const std::vector<TriageItem> &items, const std::string &format);
+std::string format_agencies(const std::vector<AgencyInfo> &agencies, const std::string &format);
+
+// JSON string literal with the quotes, for the formatters here and in wadul-route.
+std::string json_quote(const std::string &s);
+
+} // namespace wadul

@@ -1,0 +1,149 @@
+#include "wadul/route_eval.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "wadul/csv.hpp"
+#include "wadul/error.hpp"
+
+namespace wadul {
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+bool blank(const std::string &s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+
+} // namespace
+
+Samples read_training_csv(const std::string &path, const std::string &text_col, const std::string &label_col) {
+    Samples out;
+    for (auto &row : read_csv_columns(path, {text_col, label_col})) {
+        if (blank(row[0]) || blank(row[1])) continue;
+        out.emplace_back(std::move(row[0]), std::move(row[1]));
+    }
+    return out;
+}
+
+EvalResult evaluate_samples(const Samples &train, const Samples &test, const ClassifierOptions &options,
+                            const std::vector<double> &train_weights) {
+    EvalResult r;
+    r.train_n = static_cast<int>(train.size());
+    r.test_n = static_cast<int>(test.size());
+    if (train.empty()) fail(kExitDataErr, "cannot evaluate: the training set has no labelled rows");
+    if (test.empty()) fail(kExitDataErr, "cannot evaluate: the test set has no labelled rows");
+
+    Classifier model(options);
+    auto t0 = std::chrono::steady_clock::now();
+    model.train(train, train_weights);
+    r.train_seconds = seconds_since(t0);
+
+    std::vector<Prediction> pred;
+    pred.reserve(test.size());
+    t0 = std::chrono::steady_clock::now();
+    for (const auto &s : test) pred.push_back(model.classify(s.first));
+    const double secs = seconds_since(t0);
+    r.classify_per_second = secs > 0 ? static_cast<double>(test.size()) / secs : 0;
+
+    // Per-class counts over every label seen in either set, so a class the model never predicts
+    // still counts (with F1 0) in the macro average.
+    std::set<std::string> all;
+    for (const auto &s : test) all.insert(s.second);
+    for (const auto &p : pred) all.insert(p.label);
+    std::map<std::string, int> tp, fp, fn;
+    int correct = 0;
+    for (size_t i = 0; i < test.size(); ++i) {
+        if (pred[i].label == test[i].second) {
+            ++correct;
+            ++tp[test[i].second];
+        } else {
+            ++fn[test[i].second];
+            ++fp[pred[i].label];
+        }
+    }
+    r.accuracy = static_cast<double>(correct) / static_cast<double>(test.size());
+    // Macro-F1 over the classes in the test set or the predictions, as scikit-learn's f1_score: a
+    // class predicted but absent from the test set counts with F1 0.
+    double f1_sum = 0;
+    int f1_n = 0;
+    for (const auto &label : all) {
+        if (label.empty()) continue;
+        ClassStats c;
+        c.label = label;
+        c.support = tp[label] + fn[label];
+        const int pp = tp[label] + fp[label];
+        c.precision = pp ? static_cast<double>(tp[label]) / pp : 0;
+        c.recall = c.support ? static_cast<double>(tp[label]) / c.support : 0;
+        c.f1 = c.precision + c.recall > 0 ? 2 * c.precision * c.recall / (c.precision + c.recall) : 0;
+        f1_sum += c.f1;
+        ++f1_n;
+        r.classes.push_back(c);
+    }
+    r.macro_f1 = f1_n ? f1_sum / f1_n : 0;
+    std::sort(r.classes.begin(), r.classes.end(), [](const ClassStats &a, const ClassStats &b) {
+        return a.support != b.support ? a.support > b.support : a.label < b.label;
+    });
+
+    // Accuracy when only the most confident share is routed automatically; ties keep test order.
+    std::vector<size_t> order(test.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return pred[a].confidence > pred[b].confidence; });
+    const std::pair<const char *, double> shares[] = {{"0.5", 0.5}, {"0.7", 0.7}, {"0.8", 0.8}, {"0.9", 0.9}};
+    for (const auto &[share, fraction] : shares) {
+        const auto n = std::max<size_t>(1, static_cast<size_t>(fraction * static_cast<double>(test.size()) + 1e-9));
+        int ok = 0;
+        for (size_t i = 0; i < n; ++i) ok += pred[order[i]].label == test[order[i]].second;
+        r.coverage[share] = static_cast<double>(ok) / static_cast<double>(n);
+    }
+    return r;
+}
+
+EvalResult evaluate(const EvalOptions &opts) {
+    const Samples train = read_training_csv(opts.train_csv, opts.text_col, opts.label_col);
+    const Samples test = read_training_csv(opts.test_csv, opts.text_col, opts.label_col);
+    if (train.empty()) fail(kExitDataErr, "cannot train on '{}': no row has both a text and a label", opts.train_csv);
+    if (test.empty()) fail(kExitDataErr, "cannot test on '{}': no row has both a text and a label", opts.test_csv);
+    return evaluate_samples(train, test);
+}
+
+std::string format_eval_text(const EvalResult &r) {
+    std::string out;
+    out += fmt::format("train samples        {}\n", r.train_n);
+    out += fmt::format("test samples         {}\n", r.test_n);
+    out += fmt::format("accuracy             {:.3f}\n", r.accuracy);
+    out += fmt::format("macro-F1             {:.3f}\n", r.macro_f1);
+    for (const auto &c : r.coverage)
+        out += fmt::format("accuracy, top {:<4}   {:.3f}\n", c.first, c.second);
+    out += fmt::format("train seconds        {:.3f}\n", r.train_seconds);
+    out += fmt::format("classified/second    {:.0f}\n", r.classify_per_second);
+    out += fmt::format("\n{:>7}  {:>9}  {:>6}  {:>5}  {}\n", "support", "precision", "recall", "F1", "class");
+    for (const auto &c : r.classes)
+        out += fmt::format("{:>7}  {:>9.3f}  {:>6.3f}  {:>5.3f}  {}\n", c.support, c.precision, c.recall, c.f1, c.label);
+    return out;
+}
+
+std::string format_eval_json(const EvalResult &r) {
+    nlohmann::ordered_json j;
+    j["train_n"] = r.train_n;
+    j["test_n"] = r.test_n;
+    j["accuracy"] = r.accuracy;
+    j["macro_f1"] = r.macro_f1;
+    j["coverage"] = nlohmann::ordered_json::object();
+    for (const auto &c : r.coverage) j["coverage"][c.first] = c.second;
+    j["train_seconds"] = r.train_seconds;
+    j["classify_per_second"] = r.classify_per_second;
+    j["classes"] = nlohmann::ordered_json::array();
+    for (const auto &c : r.classes)
+        j["classes"].push_back(
+            {{"label", c.label}, {"support", c.support}, {"precision", c.precision}, {"recall", c.recall}, {"f1", c.f1}});
+    return j.dump() + "\n";
+}
+
+} // namespace wadul

@@ -1,0 +1,45 @@
+// Offline evaluation of the router's learner: train on one CSV, test on another, report quality.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "wadul/classifier.hpp"
+
+namespace wadul {
+
+struct EvalOptions {
+    std::string train_csv, test_csv, text_col = "keluhan", label_col = "instansi_grup";
+};
+
+struct ClassStats {
+    std::string label;
+    int support = 0; // test samples of this class
+    double precision = 0, recall = 0, f1 = 0;
+};
+
+struct EvalResult {
+    int train_n = 0, test_n = 0;
+    double accuracy = 0, macro_f1 = 0;
+    std::map<std::string, double> coverage; // "0.5","0.7","0.8","0.9" → accuracy on the most confident share
+    double train_seconds = 0, classify_per_second = 0;
+    std::vector<ClassStats> classes;
+};
+
+using Samples = std::vector<std::pair<std::string, std::string>>;
+
+// Reads both CSVs (wadul::read_csv_columns), trains, tests.
+EvalResult evaluate(const EvalOptions &opts);
+// The same on samples already in memory, with the learner's settings (for validation runs).
+EvalResult evaluate_samples(const Samples &train, const Samples &test, const ClassifierOptions &options = {},
+                            const std::vector<double> &train_weights = {});
+
+std::string format_eval_text(const EvalResult &r); // human table, English headings
+std::string format_eval_json(const EvalResult &r); // one JSON object: the fields above plus "classes"
+
+// Training samples from a CSV: (text, label); rows with an empty text or label are skipped.
+Samples read_training_csv(const std::string &path, const std::string &text_col, const std::string &label_col);
+
+} // namespace wadul

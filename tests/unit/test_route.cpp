@@ -1,0 +1,439 @@
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <string>
+#include <unistd.h>
+
+#include "wadul/complaint.hpp"
+#include "wadul/config.hpp"
+#include "wadul/error.hpp"
+#include "wadul/log.hpp"
+#include "wadul/registry.hpp"
+#include "wadul/route.hpp"
+#include "wadul/route_admin.hpp"
+#include "wadul/store.hpp"
+
+using namespace wadul;
+
+namespace {
+
+struct TempFile {
+    std::string path;
+    TempFile() {
+        char p[] = "/tmp/wadul-route-XXXXXX";
+        close(mkstemp(p));
+        path = p;
+    }
+    ~TempFile() { std::remove(path.c_str()); }
+    void write(const std::string &s) const { std::ofstream(path) << s; }
+};
+
+const char *const kRegistry = R"(
+[[agency]]
+code = "DPU"
+name = "Dinas Pekerjaan Umum"
+duties = ["jalan rusak", "jalan berlubang", "jembatan", "drainase"]
+  [[agency.officer]]
+  name = "Budi"
+  phone = "081200000101"
+  [[agency.officer]]
+  name = "Kepala DPU"
+  phone = "081200000102"
+  role = "head"
+
+[[agency]]
+code = "DISHUB"
+name = "Dinas Perhubungan"
+duties = ["lampu jalan", "PJU", "parkir liar", "terminal"]
+  [[agency.officer]]
+  name = "Sari"
+  phone = "081200000201"
+
+[[agency]]
+code = "DLH"
+name = "Dinas Lingkungan Hidup"
+duties = ["sampah", "limbah", "saluran"]
+  [[agency.officer]]
+  name = "Wati"
+  phone = "081200000301"
+
+[[agency]]
+code = "PASAR"
+name = "Dinas Perdagangan"
+duties = ["pasar", "saluran"]
+)";
+
+std::vector<AgencyDuties> duties() {
+    return {{"DPU", {"jalan rusak", "jalan berlubang", "jembatan"}},
+            {"DISHUB", {"lampu jalan", "PJU", "parkir liar"}},
+            {"DLH", {"sampah", "saluran"}},
+            {"PASAR", {"pasar", "saluran"}}};
+}
+
+std::int64_t count(Db &db, const std::string &sql) {
+    Stmt s(db, sql);
+    s.step();
+    return s.i64(0);
+}
+
+std::string str(Db &db, const std::string &sql) {
+    Stmt s(db, sql);
+    return s.step() ? s.str(0) : "";
+}
+
+struct Store {
+    TempFile registry;
+    Db db = Db::memory();
+    Config cfg = default_config();
+    Log log{"test", 0, true};
+    Store() {
+        registry.write(kRegistry);
+        sync_registry(db, registry.path, 100);
+        cfg.route.threshold = 0.5;
+        cfg.route.learn = true;
+    }
+    std::string complaint(const std::string &text, Timestamp at = 1000) {
+        Tx tx(db);
+        NewComplaint c;
+        c.reporter = "+6281299990000";
+        c.text = text;
+        c.received_at = at;
+        auto ref = create_complaint(db, c);
+        tx.commit();
+        return ref.ticket;
+    }
+    std::string status(const std::string &ticket) { return str(db, "SELECT status FROM complaint WHERE ticket='" + ticket + "'"); }
+    std::string agency(const std::string &ticket) {
+        return str(db, "SELECT a.code FROM complaint c JOIN agency a ON a.id=c.agency_id WHERE c.ticket='" + ticket + "'");
+    }
+    std::int64_t id(const std::string &ticket) { return count(db, "SELECT id FROM complaint WHERE ticket='" + ticket + "'"); }
+    void officer_event(const std::string &ticket, const std::string &kind, const std::string &phone, Timestamp at,
+                       const std::string &detail = "") {
+        auto o = find_officer(db, phone);
+        REQUIRE(o);
+        Tx tx(db);
+        append_event(db, {id(ticket), at, kind, phone, std::nullopt, o->id, detail});
+        tx.commit();
+    }
+    AssignResult assign(const std::string &ticket, const std::string &agency, bool reroute = false, Timestamp at = 5000) {
+        return assign_complaint(db, {ticket, agency, "rina", "", reroute}, at);
+    }
+};
+
+int code_of(const std::function<void()> &f, std::string *msg = nullptr) {
+    try {
+        f();
+    } catch (const Error &e) {
+        if (msg) *msg = e.what();
+        return e.code();
+    }
+    return 0;
+}
+
+} // namespace
+
+TEST_CASE("duty words route SMS spelling to the agency") {
+    Router r(duties());
+    auto d = r.decide("jln rsk parah di dpn balai desa");
+    REQUIRE(d.agency);
+    CHECK(*d.agency == "DPU");
+    CHECK(d.reason == "duty words: jalan rusak");
+    CHECK(d.confidence >= 0.75);
+
+    // Words between the words of a phrase, and a stemmed form ("berlubang" → "lubang").
+    d = r.decide("jalan desa kami rsk dan berlubang2");
+    REQUIRE(d.agency);
+    CHECK(*d.agency == "DPU");
+
+    // The phrase that starts first is the head: a broken street lamp is the transport office's.
+    d = r.decide("lampu jalan rusak sudah seminggu");
+    REQUIRE(d.agency);
+    CHECK(*d.agency == "DISHUB");
+    CHECK(d.reason == "duty words: lampu jalan");
+
+    d = r.decide("Tolong pak, PJU mati di jl. Pemuda");
+    REQUIRE(d.agency);
+    CHECK(*d.agency == "DISHUB");
+}
+
+TEST_CASE("no match and ties are low confidence, never a silent guess") {
+    Router r(duties());
+    auto d = r.decide("mohon perhatian bapak bupati");
+    CHECK_FALSE(d.agency);
+    CHECK(d.confidence == 0);
+    CHECK(d.reason == "no duty word matched");
+
+    // "saluran" belongs to two agencies equally.
+    d = r.decide("saluran mampet");
+    CHECK(d.confidence < 0.5);
+    CHECK(d.reason.find("duty words tie") == 0);
+
+    // More evidence for one agency beats a single word for another.
+    d = r.decide("sampah menumpuk, limbah dibuang ke pasar");
+    Router r2({{"DLH", {"sampah", "limbah"}}, {"PASAR", {"pasar"}}});
+    d = r2.decide("sampah menumpuk, limbah dibuang ke pasar");
+    REQUIRE(d.agency);
+    CHECK(*d.agency == "DLH");
+    CHECK(d.confidence > 0.5);
+    CHECK(d.confidence < r2.decide("sampah dan limbah").confidence);
+}
+
+TEST_CASE("phrases of numbers or function words alone are ignored") {
+    Router r({{"BKD", {"P3K", "yang"}}, {"DPU", {"jalan rusak"}}});
+    auto d = r.decide("yang 3 hari jalan rusak");
+    REQUIRE(d.agency);
+    CHECK(*d.agency == "DPU");
+    CHECK(d.reason == "duty words: jalan rusak");
+}
+
+TEST_CASE("route_pending routes or triages by the threshold, with confidence and reason in the log") {
+    Store s;
+    const auto road = s.complaint("jalan rusak berlubang di Sluke");
+    const auto vague = s.complaint("pelayanan lambat sekali");
+    const auto tie = s.complaint("saluran mampet bau");
+    RouteRun r = route_pending(s.db, s.cfg, 2000, s.log);
+    CHECK(r.routed == 1);
+    CHECK(r.triaged == 2);
+    CHECK(s.status(road) == "routed");
+    CHECK(s.agency(road) == "DPU");
+    CHECK(s.status(vague) == "triage");
+    CHECK(s.status(tie) == "triage");
+    const auto detail = str(s.db, "SELECT detail FROM event WHERE kind='routed'");
+    CHECK(detail.rfind("confidence=0.", 0) == 0);
+    CHECK(detail.find("duty words: jalan rusak, jalan berlubang") != std::string::npos);
+    CHECK(str(s.db, "SELECT actor FROM event WHERE kind='routed'") == "system");
+    const auto tdetail = str(s.db, "SELECT detail FROM event WHERE kind='triaged' AND complaint_id=" +
+                                       std::to_string(s.id(tie)));
+    CHECK(tdetail.find("below threshold 0.50") != std::string::npos);
+    CHECK(tdetail.find("duty words tie") != std::string::npos);
+
+    // Re-runs are harmless: nothing is 'received' any more.
+    const auto events = count(s.db, "SELECT count(*) FROM event");
+    r = route_pending(s.db, s.cfg, 2100, s.log);
+    CHECK(r.routed + r.triaged == 0);
+    CHECK(count(s.db, "SELECT count(*) FROM event") == events);
+
+    // A stricter threshold sends even a clear match to triage.
+    s.cfg.route.threshold = 0.95;
+    const auto lamp = s.complaint("lampu jalan mati");
+    r = route_pending(s.db, s.cfg, 2200, s.log);
+    CHECK(r.triaged == 1);
+    CHECK(s.status(lamp) == "triage");
+    CHECK(str(s.db, "SELECT detail FROM event WHERE kind='triaged' ORDER BY id DESC LIMIT 1").find("best guess DISHUB") !=
+          std::string::npos);
+}
+
+TEST_CASE("a retired agency gets nothing") {
+    Store s;
+    std::string next = kRegistry;
+    next.erase(next.find("[[agency]]\ncode = \"DISHUB\""), next.find("[[agency]]\ncode = \"DLH\"") -
+                                                                  next.find("[[agency]]\ncode = \"DISHUB\""));
+    s.registry.write(next);
+    sync_registry(s.db, s.registry.path, 150);
+    const auto lamp = s.complaint("lampu jalan mati");
+    route_pending(s.db, s.cfg, 2000, s.log);
+    CHECK(s.status(lamp) == "triage");
+    std::string msg;
+    CHECK(code_of([&] { s.assign(lamp, "dishub"); }, &msg) == kExitDataErr);
+    CHECK(msg == "agency 'DISHUB' is retired: it is no longer in the registry");
+}
+
+TEST_CASE("admin assign and reroute, with their errors") {
+    Store s;
+    const auto t = s.complaint("pelayanan lambat sekali");
+    const auto road = s.complaint("jalan rusak");
+    route_pending(s.db, s.cfg, 2000, s.log);
+    REQUIRE(s.status(t) == "triage");
+
+    std::string msg;
+    CHECK(code_of([&] { s.assign("ZZZZZZZ", "DPU"); }, &msg) == kExitDataErr);
+    CHECK(code_of([&] { s.assign("0000000", "DPU"); }, &msg) == kExitDataErr);
+    CHECK(code_of([&] { s.assign(t, "DPUU"); }, &msg) == kExitDataErr);
+    CHECK(msg == "unknown agency 'DPUU'; did you mean DPU?");
+    CHECK(code_of([&] { s.assign(t, "perhubungan"); }, &msg) == kExitDataErr);
+    CHECK(msg == "unknown agency 'perhubungan'; did you mean DISHUB?");
+    CHECK(code_of([&] { s.assign(t, "XYZXYZXYZ"); }, &msg) == kExitDataErr);
+    CHECK(msg.find("'wadul-route agencies' lists the codes") != std::string::npos);
+    CHECK(code_of([&] { s.assign(t, "DPU", true); }, &msg) == kExitDataErr);
+    CHECK(msg.find("is not with an agency (status triage); use 'wadul-route assign'") != std::string::npos);
+
+    // The ticket as a citizen might type it: lower case, with a space.
+    std::string typed = t;
+    for (auto &c : typed) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    typed.insert(3, " ");
+    auto r = s.assign(typed, "dlh");
+    CHECK(r.agency == "DLH");
+    CHECK(r.previous_status == "triage");
+    CHECK(s.status(t) == "routed");
+    CHECK(s.agency(t) == "DLH");
+    CHECK(str(s.db, "SELECT actor FROM event WHERE kind='assigned'") == "admin:rina");
+    CHECK(code_of([&] { s.assign(t, "DLH"); }, &msg) == kExitDataErr);
+    CHECK(msg.find("is already with DLH") != std::string::npos);
+
+    // Re-routing after the officer was sent it: the earlier forward is superseded.
+    {
+        Tx tx(s.db);
+        append_event(s.db, {s.id(road), 2500, "forwarded", "system", std::nullopt,
+                            find_officer(s.db, "+6281200000101")->id, std::nullopt});
+        tx.commit();
+    }
+    r = s.assign(road, "DISHUB", true);
+    CHECK(r.previous_agency == "DPU");
+    CHECK(r.superseded_forwards == 1);
+    CHECK(s.agency(road) == "DISHUB");
+    CHECK(s.status(road) == "routed");
+    CHECK(str(s.db, "SELECT detail FROM event WHERE kind='assigned' ORDER BY id DESC LIMIT 1") ==
+          "re-routed from DPU (forwarded); supersedes 1 forward(s) to DPU");
+
+    {
+        Tx tx(s.db);
+        append_event(s.db, {s.id(road), 2600, "closed", "admin:rina", std::nullopt, std::nullopt, "duplicate"});
+        tx.commit();
+    }
+    CHECK(code_of([&] { s.assign(road, "DPU"); }, &msg) == kExitDataErr);
+    CHECK(msg.find("is closed") != std::string::npos);
+}
+
+TEST_CASE("refusal returns to triage; the admin's correction teaches the learner") {
+    Store s;
+    // Street lamps described in words the registry does not list: the duty words miss them.
+    const std::vector<std::string> lamp_texts = {
+        "tiang penerangan di perempatan padam sejak kemarin",  "penerangan perempatan desa padam total",
+        "tiang penerangan roboh dan padam di tikungan",        "penerangan tikungan gelap karena padam",
+        "perempatan gelap tiang penerangan padam rawan",       "penerangan umum padam di tikungan tajam"};
+    const std::vector<std::string> road_texts = {
+        "aspal mengelupas jalan kabupaten retak parah", "aspal retak dan mengelupas sepanjang jalan kabupaten",
+        "jalan kabupaten aspal mengelupas membahayakan", "aspal mengelupas di tanjakan jalan kabupaten retak",
+        "retak aspal jalan kabupaten makin lebar",       "jalan kabupaten retak aspalnya mengelupas"};
+
+    // A lamp complaint the duty words wrongly send to DPU ("jalan rusak"); its officer refuses.
+    const auto wrong = s.complaint("tiang penerangan padam, jalan rusak gelap di perempatan");
+    route_pending(s.db, s.cfg, 2000, s.log);
+    REQUIRE(s.agency(wrong) == "DPU");
+    s.officer_event(wrong, "refused", "+6281200000101", 2100, "bukan tupoksi DPU, ini lampu");
+    CHECK(s.status(wrong) == "triage");
+
+    // The cron run leaves it for the admin, and the queue says who refused it and why.
+    auto run = route_pending(s.db, s.cfg, 2200, s.log);
+    CHECK(run.routed + run.triaged == 0);
+    CHECK(s.status(wrong) == "triage");
+    auto queue = triage_queue(s.db);
+    REQUIRE(queue.size() == 1);
+    CHECK(queue[0].ticket == wrong);
+    CHECK(queue[0].reason == "refused by DPU: bukan tupoksi DPU, ini lampu");
+    CHECK(confirmed_samples(s.db).empty()); // a refusal alone is no label
+
+    s.assign(wrong, "DISHUB", false, 2300);
+    auto samples = confirmed_samples(s.db);
+    REQUIRE(samples.size() == 1);
+    CHECK(samples[0].second == "DISHUB");
+
+    // More history: admins assign vague lamp complaints, officers accept road ones.
+    Timestamp at = 3000;
+    for (const auto &t : lamp_texts) s.assign(s.complaint(t, at), "DISHUB", false, at + 1), at += 10;
+    for (const auto &t : road_texts) {
+        const auto tk = s.complaint(t, at);
+        s.assign(tk, "DPU", false, at + 1);
+        s.officer_event(tk, "accepted", "+6281200000101", at + 2);
+        at += 10;
+    }
+    // An officer's acceptance for their own agency counts too.
+    samples = confirmed_samples(s.db);
+    CHECK(samples.size() == 13);
+    CHECK(learning_due(s.db));
+
+    // The cron run retrains first, then routes with the model.
+    const auto fresh = s.complaint("penerangan di perempatan padam lagi", 9000);
+    run = route_pending(s.db, s.cfg, 9100, s.log);
+    CHECK(run.retrained);
+    CHECK(run.train_samples == 13);
+    CHECK_FALSE(learning_due(s.db));
+    Router router = Router::from_store(s.db);
+    REQUIRE(router.has_model());
+    auto m = router.by_model("tiang penerangan padam");
+    REQUIRE(m);
+    REQUIRE(m->agency);
+    CHECK(*m->agency == "DISHUB");
+    m = router.by_model("aspal jalan kabupaten mengelupas");
+    REQUIRE(m->agency);
+    CHECK(*m->agency == "DPU");
+    CHECK(s.status(fresh) == "routed");
+    CHECK(s.agency(fresh) == "DISHUB");
+    CHECK(str(s.db, "SELECT detail FROM event WHERE kind='routed' ORDER BY id DESC LIMIT 1").find("model") !=
+          std::string::npos);
+    CHECK(count(s.db, "SELECT samples FROM route_model") == 13);
+}
+
+TEST_CASE("the learner's label disagreeing with the duty words lowers the confidence") {
+    Store s;
+    std::vector<std::pair<std::string, std::string>> samples;
+    for (int i = 0; i < 6; ++i) {
+        samples.emplace_back("jalan rusak lampu padam gelap malam " + std::to_string(i), "DISHUB");
+        samples.emplace_back("aspal mengelupas retak tanjakan " + std::to_string(i), "DPU");
+    }
+    REQUIRE(train_and_store(s.db, samples, 5000, "test").stored);
+    Router r = Router::from_store(s.db);
+    const auto duty = r.by_duty_words("jalan rusak gelap malam");
+    const auto model = r.by_model("jalan rusak gelap malam");
+    REQUIRE(duty.agency);
+    REQUIRE(model);
+    REQUIRE(model->agency);
+    CHECK(*duty.agency == "DPU");
+    CHECK(*model->agency == "DISHUB");
+    const auto d = r.decide("jalan rusak gelap malam");
+    CHECK(d.confidence < std::max(duty.confidence, model->confidence));
+    CHECK(d.reason.find("layers disagree") == 0);
+}
+
+TEST_CASE("training needs two agencies; a damaged model falls back to duty words") {
+    Store s;
+    auto t = train_and_store(s.db, {{"a b c", "DPU"}, {"a b d", "DPU"}}, 100, "test");
+    CHECK_FALSE(t.stored);
+    CHECK(count(s.db, "SELECT count(*) FROM route_model") == 0);
+    s.db.exec("INSERT INTO route_model(id, trained_at, samples, data) VALUES (1, 1, 1, x'00ff00')");
+    Router r = Router::from_store(s.db);
+    CHECK_FALSE(r.has_model());
+    CHECK_FALSE(r.model_error().empty());
+    CHECK(*r.decide("jalan rusak").agency == "DPU");
+}
+
+TEST_CASE("the shipped registry parses and has the fourteen kecamatan") {
+    const auto agencies = parse_registry(WADUL_SOURCE_DIR "/etc/agencies.toml");
+    std::set<std::string> codes;
+    for (const auto &a : agencies) {
+        codes.insert(a.code);
+        CHECK_FALSE(a.duties.empty());
+        for (const auto &o : a.officers) {
+            // Placeholders until the Surat Tugas data replaces them.
+            CHECK(o.name.find("(contoh)") != std::string::npos);
+            CHECK(o.phone.rfind("+62812000", 0) == 0);
+        }
+    }
+    for (const char *k : {"SUMBER", "BULU", "GUNEM", "SALE", "SARANG", "SEDAN", "PAMOTAN", "SULANG", "KALIORI",
+                          "REMBANG", "PANCUR", "KRAGAN", "SLUKE", "LASEM"})
+        CHECK(codes.count(std::string("KEC-") + k) == 1);
+    for (const char *c : {"DPUTARU", "DINKES", "RSUD", "PDAM", "PLN", "POLRES", "BPN", "SATPOLPP", "BPBD"})
+        CHECK(codes.count(c) == 1);
+
+    // And routes everyday complaints where a citizen would expect.
+    std::vector<AgencyDuties> d;
+    for (const auto &a : agencies) d.push_back({a.code, a.duties});
+    Router r(d);
+    const std::pair<const char *, const char *> cases[] = {
+        {"jln rsk parah bnyk lubang", "DPUTARU"},  {"lampu jalan mati sdh 3 hr", "DINHUB"},
+        {"air pdam mati 2 minggu", "PDAM"},        {"listrik padam trs tiap malam", "PLN"},
+        {"ktp sy blm jadi2", "DISDUKCAPIL"},       {"bansos pkh tdk cair", "DINSOSPPKB"},
+        {"pupuk subsidi langka di kios", "DINTANPAN"}, {"banjir setinggi lutut", "BPBD"},
+        {"sertifikat tanah PTSL blm jadi", "BPN"}, {"PKL jualan di trotoar alun2", "SATPOLPP"},
+    };
+    for (const auto &[text, want] : cases) {
+        const auto dec = r.decide(text);
+        INFO(text, " → ", dec.reason);
+        REQUIRE(dec.agency);
+        CHECK(*dec.agency == want);
+        CHECK(dec.confidence >= 0.5);
+    }
+}

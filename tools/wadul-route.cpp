@@ -1,0 +1,144 @@
+// wadul-route: routes new complaints to agencies (cron), and the admin portal's routing commands.
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+
+#include "wadul/error.hpp"
+#include "wadul/registry.hpp"
+#include "wadul/route.hpp"
+#include "wadul/route_admin.hpp"
+#include "wadul/route_eval.hpp"
+#include "wadul/tool.hpp"
+
+using namespace wadul;
+
+namespace {
+
+std::string default_admin() {
+    for (const char *var : {"SUDO_USER", "USER", "LOGNAME"})
+        if (const char *v = std::getenv(var); v && *v) return v;
+    return "";
+}
+
+void out(const std::string &s) { std::fputs(s.c_str(), stdout); }
+
+} // namespace
+
+int main(int argc, char **argv) {
+    CLI::App app{"Route complaints to the agency whose duties they concern, or to the admin's triage queue.\n"
+                 "Without a subcommand (the cron job): route every new complaint.",
+                 "wadul-route"};
+    CommonOptions common;
+    add_common_options(app, common);
+    app.require_subcommand(0, 1);
+
+    std::string format = "table";
+    auto *triage = app.add_subcommand("triage", "List the complaints waiting in the triage queue");
+    triage->add_option("--format", format, "table, json or tsv")->check(CLI::IsMember({"table", "json", "tsv"}));
+
+    std::string ticket, agency, by = default_admin(), note;
+    auto *assign = app.add_subcommand("assign", "Assign a complaint (in triage or any open one) to an agency");
+    auto *reroute = app.add_subcommand("reroute", "Move a complaint already with an agency to another agency");
+    for (auto *sub : {assign, reroute}) {
+        sub->add_option("TICKET", ticket, "The complaint's ticket")->required();
+        sub->add_option("AGENCY", agency, "The agency's code (see 'wadul-route agencies')")->required();
+        sub->add_option("--by", by, "The admin's name, recorded as actor admin:NAME (default: $SUDO_USER or $USER)")
+            ->option_text("NAME");
+        sub->add_option("--note", note, "A note kept in the event log")->option_text("TEXT");
+    }
+
+    std::string csv, text_col = "keluhan", label_col = "instansi_grup";
+    auto *train = app.add_subcommand("train", "Train the learner on confirmed complaints, or on a CSV file");
+    train->add_option("--csv", csv, "Learn from FILE instead of the store")->option_text("FILE");
+    train->add_option("--text-col", text_col, "The CSV column with the complaint text (default keluhan)")
+        ->option_text("NAME");
+    train->add_option("--label-col", label_col, "The CSV column with the agency code (default instansi_grup)")
+        ->option_text("NAME");
+
+    EvalOptions eval_opts;
+    std::string eval_format = "text";
+    auto *eval = app.add_subcommand("eval", "Train on one CSV and report the learner's quality on another");
+    eval->add_option("--train", eval_opts.train_csv, "Training CSV")->option_text("FILE")->required();
+    eval->add_option("--test", eval_opts.test_csv, "Test CSV")->option_text("FILE")->required();
+    eval->add_option("--text-col", eval_opts.text_col, "Text column (default keluhan)")->option_text("NAME");
+    eval->add_option("--label-col", eval_opts.label_col, "Label column (default instansi_grup)")->option_text("NAME");
+    eval->add_option("--format", eval_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+
+    bool all = false;
+    auto *agencies = app.add_subcommand("agencies", "List agencies, their officers in post and duty words");
+    agencies->add_option("--format", format, "table, json or tsv")->check(CLI::IsMember({"table", "json", "tsv"}));
+    agencies->add_flag("--all", all, "Include retired agencies");
+
+    std::string registry_file;
+    auto *check = app.add_subcommand("check-registry", "Validate a registry file without loading it");
+    check->add_option("FILE", registry_file, "The file to check (default: registry.path)");
+
+    std::string text;
+    auto *explain = app.add_subcommand("explain", "Show how a text would be routed, without storing anything");
+    explain->add_option("TEXT", text, "A complaint text")->required();
+
+    return run_tool(app, argc, argv, common, [&](Context &ctx) -> int {
+        if (*check) {
+            const std::string path = registry_file.empty() ? ctx.cfg.registry.path : registry_file;
+            const auto list = parse_registry(path);
+            size_t officers = 0;
+            for (const auto &a : list) officers += a.officers.size();
+            out(fmt::format("{}: {} agencies, {} officers\n", path, list.size(), officers));
+            return kExitOk;
+        }
+        if (*eval) {
+            const EvalResult r = evaluate(eval_opts);
+            out(eval_format == "json" ? format_eval_json(r) : format_eval_text(r));
+            return kExitOk;
+        }
+        Db &db = ctx.store();
+        if (*triage) {
+            out(format_triage(triage_queue(db), format));
+            return kExitOk;
+        }
+        if (*assign || *reroute) {
+            const AssignResult r = assign_complaint(db, {ticket, agency, by, note, bool(*reroute)}, ctx.now());
+            ctx.log.info("{}: {} to {} by admin:{}", r.ticket, *reroute ? "re-routed" : "assigned", r.agency, by);
+            if (r.superseded_forwards > 0)
+                ctx.log.warn("{}: {} officer(s) of {} already had it; wadul-forward now refuses their replies on it",
+                             r.ticket, r.superseded_forwards, r.previous_agency);
+            return kExitOk;
+        }
+        if (*train) {
+            TrainResult r;
+            if (!csv.empty()) {
+                const auto samples = read_training_csv(csv, text_col, label_col);
+                r = train_and_store(db, samples, ctx.now(), "'" + csv + "'");
+                std::set<std::string> labels;
+                for (const auto &s : samples) labels.insert(s.second);
+                for (const auto &a : list_agencies(db, false)) labels.erase(a.code);
+                if (r.stored && !labels.empty())
+                    ctx.log.warn("{} of {} labels in '{}' are not agency codes (e.g. '{}'); routing ignores "
+                                 "predictions of them",
+                                 labels.size(), r.labels, csv, *labels.begin());
+            } else {
+                r = train_from_store(db, ctx.now());
+            }
+            if (!r.stored)
+                fail(kExitDataErr, "cannot train from {}: {} samples for {} agencies; at least two agencies needed",
+                     r.source, r.samples, r.labels);
+            out(fmt::format("trained on {} samples, {} agencies, from {}\n", r.samples, r.labels, r.source));
+            return kExitOk;
+        }
+        if (*agencies) {
+            out(format_agencies(list_agencies(db, all), format));
+            return kExitOk;
+        }
+        if (*explain) {
+            Router router = Router::from_store(db);
+            const RouteDecision d = router.decide(text);
+            const bool routed = d.agency && d.confidence >= ctx.cfg.route.threshold;
+            out(fmt::format("{}\t{}\t{:.2f}\t{}\n", routed ? "routed" : "triage", d.agency.value_or("-"),
+                            d.confidence, d.reason));
+            return kExitOk;
+        }
+        const RouteRun r = route_pending(db, ctx.cfg, ctx.now(), ctx.log);
+        if (r.routed + r.triaged > 0) ctx.log.info("{} routed, {} to triage", r.routed, r.triaged);
+        return kExitOk;
+    });
+}
