@@ -4,7 +4,7 @@
 # What was sent is checked in libgammu's debug log, what happened in the event log.
 . "$WADUL_SRC/tests/support/forward_env.sh"
 
-sms $CITIZEN "Jalan di Desa Sumber Kec. Sulang rusak parah, banyak lubang. Mohon diperbaiki."
+sms $CITIZEN "Jalan rusak di Desa Sumber Kec. Sulang, banyak lubang. Mohon diperbaiki."
 cycle
 t=$(ticket_of $CITIZEN)
 [ -n "$t" ] || fail "no complaint opened"
@@ -16,13 +16,16 @@ forward_ok # nothing new: nothing sent
 expect_eq "$(wc -l <"$T/sent")" 0 "messages sent by an idle run"
 [ ! -e "$T/gammu.log" ] || fail "an idle run opened the modem"
 
-route "$t" DPUPR
+# The real router: "jalan rusak" is one of DPUPR's duties.
+"$WADUL_BIN/wadul-route" -c "$T/wadul.toml" >"$T/out" 2>&1 || fail "wadul-route: $(cat "$T/out")"
+expect_eq "$(q "SELECT c.status || ' ' || a.code FROM complaint c JOIN agency a ON a.id = c.agency_id")" \
+    "routed DPUPR" "routing"
 tick
 forward_ok
 expect_eq "$(status_of "$t")" forwarded "status after forwarding"
 fwd=$(sent_to $LIAISON)
 expect_has "$fwd" "WADUL $t (30 November 2026" "forward: ticket and date"
-expect_has "$fwd" "Jalan di Desa Sumber Kec. Sulang rusak parah" "forward: the complaint"
+expect_has "$fwd" "Jalan rusak di Desa Sumber Kec. Sulang, banyak lubang. Mohon diperbaiki." "forward: the complaint"
 expect_has "$fwd" "+62857****0001" "forward: the citizen, masked"
 expect_not "$fwd" "$CITIZEN" "forward: the full number"
 expect_has "$fwd" "TERIMA $t" "forward: how to reply"

@@ -106,10 +106,12 @@ sms $LIAISON "JAWAB $b sudah"
 cycle
 expect_eq "$(status_of "$b")" triage "status after a JAWAB on a refused complaint"
 expect_has "$(sent_to $LIAISON)" "tidak ditemukan" "reply"
-# Re-routed to another agency, it is forwarded again, there.
-route "$b" DINKES
+# The admin assigns it to another agency (the real wadul-route); it is forwarded there.
+"$WADUL_BIN/wadul-route" -c "$T/wadul.toml" assign "$b" DINKES --by rina >"$T/out" 2>&1 ||
+    fail "wadul-route assign: $(cat "$T/out")"
 tick
 forward_ok
 expect_has "$(sent_to $OTHER)" "WADUL $b" "forward after re-routing"
 expect_eq "$(status_of "$b")" forwarded "status after re-routing"
+expect_eq "$(events_of "$b")" "received routed forwarded forwarded refused rejected assigned forwarded" "event log of B"
 echo ok

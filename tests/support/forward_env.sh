@@ -13,6 +13,7 @@ LIAISON=+6281200000001 # DPUPR
 HEAD=+6281200000002    # DPUPR
 OTHER=+6281200000003   # DINKES liaison
 STRANGER=+6289900000009
+export WADUL_REGISTRY_PATH="$T/agencies.toml" # fetch_env.sh's config has none
 cat >"$T/agencies.toml" <<'EOF'
 [[agency]]
 code = "DPUPR"
