@@ -18,6 +18,7 @@ int main(int argc, char **argv) {
         wadul::FetchOptions fo;
         fo.now = ctx.now();
         fo.multipart_timeout = ctx.cfg.modem.multipart_timeout;
+        fo.followup_window_days = ctx.cfg.forward.followup_window_days;
         // Test hook for tests/cli/fetch_crash.sh only.
         const char *crash = std::getenv("WADUL_TEST_CRASH");
         fo.crash_after_first_commit = crash && std::strcmp(crash, "after-commit") == 0;

@@ -48,7 +48,7 @@ struct Config {
         int retry_seconds = 60;     // first retry delay; doubles each attempt
         int rate_per_minute = 20;
         int lease_seconds = 300;
-        int max_parts = 6;          // longest outbound SMS, in parts
+        int max_parts = 10;         // longest outbound SMS, in parts (10 UCS-2 parts: 670 characters)
     } forward;
     std::map<std::string, std::string> templates; // name → Indonesian text with {placeholders}
     struct {

@@ -13,6 +13,7 @@
 
 #include "wadul/complaint.hpp"
 #include "wadul/error.hpp"
+#include "wadul/forward.hpp"
 #include "wadul/log.hpp"
 #include "wadul/msisdn.hpp"
 #include "wadul/store.hpp"
@@ -93,16 +94,14 @@ struct Part {
 };
 
 // Whoever may change how a citizen's message becomes a complaint (follow-ups, spam rules) does
-// it here: the one place fetch decides that.
+// it here: the one place fetch decides that. forward.cpp's admit_citizen_sms makes the decision
+// (a CEK query or a further SMS on an open complaint is no new complaint); it links inbound rows
+// itself, so only a new complaint comes back.
 std::optional<ComplaintRef> complaint_for(Db &db, const std::string &sender, const std::string &text,
-                                          Timestamp received_at, std::int64_t inbound_id) {
-    NewComplaint c;
-    c.source = "sms";
-    c.reporter = sender;
-    c.text = text;
-    c.received_at = received_at;
-    c.inbound_id = inbound_id;
-    return create_complaint(db, c);
+                                          Timestamp received_at, std::int64_t inbound_id, int followup_window_days) {
+    const Admission a = admit_citizen_sms(db, inbound_id, sender, text, received_at, followup_window_days);
+    if (a.kind != CitizenSms::complaint) return std::nullopt;
+    return a.complaint;
 }
 
 // Turns groups of parts into inbound rows (and complaints), with its statements prepared once:
@@ -194,7 +193,7 @@ bool Assembler::store(const Group &g) {
         ++sum_.other;
         log_.info("SMS from {} stored without a complaint: {}", sender,
                   binary ? "binary message" : "the sender is not a phone number");
-    } else if (auto ref = complaint_for(db_, sender, text, received_at, inbound_id)) {
+    } else if (auto ref = complaint_for(db_, sender, text, received_at, inbound_id, opt_.followup_window_days)) {
         link_.args(ref->id, inbound_id).run();
         ++sum_.complaints;
         log_.debug("complaint {} from {}", ref->ticket, sender);

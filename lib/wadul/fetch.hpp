@@ -18,6 +18,7 @@ struct FetchOptions {
     Timestamp now = 0;
     int multipart_timeout = 600; // seconds an incomplete long SMS waits for its missing parts
     int batch = 200;             // parts per store transaction, deleted from the modem after its commit
+    int followup_window_days = 7; // a citizen's further SMS joins their open complaint (forward.*)
     // Test hook (tests/cli/fetch_crash.sh): kill the process right after the first commit, before
     // any part is deleted from the modem.
     bool crash_after_first_commit = false;

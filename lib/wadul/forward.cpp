@@ -1,0 +1,656 @@
+#include "wadul/forward.hpp"
+
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "wadul/complaint.hpp"
+#include "wadul/config.hpp"
+#include "wadul/error.hpp"
+#include "wadul/log.hpp"
+#include "wadul/msisdn.hpp"
+#include "wadul/outbox.hpp"
+#include "wadul/protocol.hpp"
+#include "wadul/store.hpp"
+
+namespace wadul {
+
+namespace {
+
+struct ComplaintInfo {
+    std::int64_t id = 0;
+    std::string ticket, status, source, reporter, text;
+    bool confidential = false;
+    std::optional<std::int64_t> agency_id;
+    std::string agency_name; // "" when none
+    Timestamp received_at = 0;
+    std::optional<std::int64_t> inbound_id;
+};
+
+constexpr const char *kComplaintSelect =
+    "SELECT c.id, c.ticket, c.status, c.source, c.reporter, c.text, c.confidential, c.agency_id, "
+    "coalesce(a.name, ''), c.received_at, c.inbound_id FROM complaint c LEFT JOIN agency a ON a.id = c.agency_id ";
+
+ComplaintInfo read_complaint(const Stmt &q) {
+    ComplaintInfo c;
+    c.id = q.i64(0);
+    c.ticket = q.str(1);
+    c.status = q.str(2);
+    c.source = q.str(3);
+    c.reporter = q.str(4);
+    c.text = q.str(5);
+    c.confidential = q.i64(6) != 0;
+    c.agency_id = q.opt_i64(7);
+    c.agency_name = q.str(8);
+    c.received_at = q.i64(9);
+    c.inbound_id = q.opt_i64(10);
+    return c;
+}
+
+std::optional<ComplaintInfo> complaint_by_id(Db &db, std::int64_t id) {
+    Stmt q(db, std::string(kComplaintSelect) + "WHERE c.id = ?");
+    q.bind(1, id);
+    if (!q.step())
+        return std::nullopt;
+    return read_complaint(q);
+}
+
+std::optional<ComplaintInfo> complaint_by_ticket(Db &db, const std::string &ticket) {
+    Stmt q(db, std::string(kComplaintSelect) + "WHERE c.ticket = ?");
+    q.bind(1, ticket);
+    if (!q.step())
+        return std::nullopt;
+    return read_complaint(q);
+}
+
+struct Officer {
+    std::int64_t id = 0, agency_id = 0;
+    std::string name, role, phone;
+    bool current = true;
+};
+
+std::optional<Officer> officer_by_id(Db &db, std::int64_t id) {
+    Stmt q(db, "SELECT id, agency_id, name, role, phone, valid_to IS NULL FROM officer WHERE id = ?");
+    q.bind(1, id);
+    if (!q.step())
+        return std::nullopt;
+    return Officer{q.i64(0), q.i64(1), q.str(2), q.str(3), q.str(4), q.i64(5) != 0};
+}
+
+// The agency's current officers in `roles` ("liaison", "head"), liaisons first.
+std::vector<Officer> officers_of(Db &db, std::int64_t agency_id, bool liaisons, bool heads) {
+    Stmt q(db, "SELECT id, agency_id, name, role, phone FROM officer WHERE agency_id = ? AND valid_to IS NULL "
+               "AND ((role = 'liaison' AND ?) OR (role = 'head' AND ?)) ORDER BY role = 'head', id");
+    q.args(agency_id, liaisons ? 1 : 0, heads ? 1 : 0);
+    std::vector<Officer> out;
+    while (q.step())
+        out.push_back({q.i64(0), q.i64(1), q.str(2), q.str(3), q.str(4), true});
+    return out;
+}
+
+struct EventRef {
+    std::int64_t id = 0;
+    Timestamp at = 0;
+    std::string actor;
+    std::optional<std::int64_t> agency_id, officer_id;
+    std::string detail;
+};
+
+// The latest event of one of `kinds` ("'routed','assigned'") on the complaint.
+std::optional<EventRef> latest_event(Db &db, std::int64_t complaint_id, const char *kinds) {
+    Stmt q(db, fmt::format("SELECT id, at, actor, agency_id, officer_id, coalesce(detail, '') FROM event "
+                           "WHERE complaint_id = ? AND kind IN ({}) ORDER BY id DESC LIMIT 1",
+                           kinds));
+    q.bind(1, complaint_id);
+    if (!q.step())
+        return std::nullopt;
+    return EventRef{q.i64(0), q.i64(1), q.str(2), q.opt_i64(3), q.opt_i64(4), q.str(5)};
+}
+
+std::string render(const Config &cfg, const char *name, const std::map<std::string, std::string> &values) {
+    auto it = cfg.templates.find(name);
+    if (it == cfg.templates.end())
+        fail(kExitSoftware, "template '{}' is missing", name);
+    return render_template(it->second, values);
+}
+
+// "28 November 2026 09.30 WIB": how Indonesian letters write a moment.
+std::string date_time_id(Timestamp t) {
+    const CivilTime c = to_civil(t);
+    return fmt::format("{} {:02}.{:02} WIB", format_date_id(t), c.hour, c.minute);
+}
+
+std::string agency_or_dash(const ComplaintInfo &c) {
+    return c.agency_name.empty() ? "-" : c.agency_name;
+}
+
+bool is_phone(const std::string &s) {
+    return normalize_msisdn(s).has_value() && s[0] == '+';
+}
+
+// Cuts UTF-8 text to at most `n` code points, ending with "..." when cut (three dots, not "…",
+// which is outside GSM-7 and would turn the whole SMS into UCS-2, more than doubling its parts).
+std::string cut_utf8(const std::string &s, size_t n) {
+    size_t count = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80)
+            continue;
+        if (count++ == n)
+            return s.substr(0, i) + "...";
+    }
+    return s;
+}
+
+size_t utf8_length(const std::string &s) {
+    size_t n = 0;
+    for (char c : s)
+        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+}
+
+// Renders a template whose {text} is the one value allowed to be shortened so that the whole SMS
+// fits in `max_parts`: a long complaint still reaches the officer, its tail on the admin portal.
+std::string render_fitting(const Config &cfg, const char *name, std::map<std::string, std::string> values,
+                           const std::string &key) {
+    const std::string full = values[key];
+    std::string out = render(cfg, name, values);
+    if (sms_parts(out) <= cfg.forward.max_parts)
+        return out;
+    size_t lo = 0, hi = utf8_length(full); // the longest prefix that fits, by bisection
+    while (lo < hi) {
+        const size_t mid = (lo + hi + 1) / 2;
+        values[key] = cut_utf8(full, mid);
+        if (sms_parts(render(cfg, name, values)) <= cfg.forward.max_parts)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    values[key] = cut_utf8(full, lo);
+    return render(cfg, name, values);
+}
+
+class Job {
+public:
+    Job(Db &db, const Config &cfg, const ForwardOptions &opt, Log &log, ForwardSummary &sum)
+        : db_(db), cfg_(cfg), opt_(opt), log_(log), sum_(sum) {}
+
+    void inbound();
+    void notifications();
+
+private:
+    struct Row {
+        std::int64_t id = 0;
+        std::string sender, text, kind;
+        std::optional<std::int64_t> officer_id, complaint_id;
+        Timestamp received_at = 0;
+    };
+
+    void officer_sms(const Row &r);
+    void citizen_sms(const Row &r);
+    void query(const Row &r, const Command &cmd);
+    void followup(const Row &r, const ComplaintInfo &c);
+    // Applies an officer's command to the complaint (already checked to be their agency's).
+    void apply(const Row &r, const Officer &o, const Command &cmd, const ComplaintInfo &c);
+
+    void queue(const std::string &to, const std::string &text, const char *purpose,
+               std::optional<std::int64_t> complaint_id, const std::string &dedupe) {
+        if (enqueue(db_, {to, text, purpose, complaint_id, dedupe}, opt_.now))
+            ++sum_.queued;
+    }
+    void reply(const Row &r, const std::string &text, const char *purpose, std::optional<std::int64_t> cid) {
+        queue(r.sender, text, purpose, cid, fmt::format("reply:{}", r.id));
+    }
+    void reply_status(const Row &r, const ComplaintInfo &c) {
+        reply(r,
+              render(cfg_, "status",
+                     {{"ticket", c.ticket},
+                      {"stage", stage_name(c.status)},
+                      {"agency", agency_or_dash(c)},
+                      {"date", format_date_id(c.received_at)}}),
+              "status", c.id);
+    }
+    void reply_unknown(const Row &r, const std::string &ticket) {
+        reply(r, render(cfg_, "status_unknown", {{"ticket", ticket}}), "status", std::nullopt);
+    }
+    void reply_help(const Row &r) { reply(r, render(cfg_, "officer_help", {}), "help", std::nullopt); }
+    void rejected(const Row &r, std::optional<std::int64_t> cid, std::optional<std::int64_t> agency,
+                  std::optional<std::int64_t> officer, const std::string &why) {
+        append_event(db_, {cid, r.received_at, "rejected", r.sender, agency, officer, why});
+        ++sum_.rejected;
+        log_.info("SMS {} from {} refused: {}", r.id, r.sender, why);
+    }
+    void event(const Row &r, const Officer &o, const ComplaintInfo &c, const char *kind,
+               std::optional<std::string> detail = std::nullopt) {
+        append_event(db_, {c.id, r.received_at, kind, o.phone, o.agency_id, o.id, std::move(detail)});
+    }
+
+    void acks();
+    void forwards();
+    void approvals();
+    void answers();
+
+    Db &db_;
+    const Config &cfg_;
+    const ForwardOptions &opt_;
+    Log &log_;
+    ForwardSummary &sum_;
+};
+
+void Job::inbound() {
+    std::vector<Row> rows;
+    {
+        Stmt q(db_, "SELECT id, sender, text, kind, officer_id, complaint_id, received_at FROM inbound "
+                    "WHERE handled_at IS NULL ORDER BY id");
+        while (q.step())
+            rows.push_back({q.i64(0), q.str(1), q.str(2), q.str(3), q.opt_i64(4), q.opt_i64(5), q.i64(6)});
+    }
+    for (const Row &r : rows) {
+        try {
+            Tx tx(db_);
+            // Another run may have handled it while we waited for the write lock.
+            Stmt still(db_, "SELECT 1 FROM inbound WHERE id = ? AND handled_at IS NULL");
+            still.bind(1, r.id);
+            if (!still.step())
+                continue;
+            still.reset();
+            if (r.kind == "officer" && r.officer_id)
+                officer_sms(r);
+            else
+                citizen_sms(r);
+            Stmt(db_, "UPDATE inbound SET handled_at = ? WHERE id = ?").args(opt_.now, r.id).run();
+            tx.commit();
+            ++sum_.inbound;
+        } catch (const Error &e) {
+            // One bad message must not hold up the others; it is tried again next run.
+            if (e.code() == kExitTempFail)
+                throw;
+            log_.error("cannot handle inbound SMS {} from {}: {}", r.id, r.sender, e.what());
+            sum_.exit_code = worse(sum_.exit_code, e.code());
+        }
+    }
+}
+
+void Job::officer_sms(const Row &r) {
+    const auto o = officer_by_id(db_, *r.officer_id);
+    if (!o || !o->current) {
+        rejected(r, std::nullopt, o ? std::optional(o->agency_id) : std::nullopt, r.officer_id,
+                 "the sender is no longer a registered officer");
+        return;
+    }
+    Command cmd = parse_command(r.text);
+    if (cmd.verb == Verb::none || cmd.malformed || cmd.bad_ticket) {
+        rejected(r, std::nullopt, o->agency_id, o->id,
+                 cmd.verb == Verb::none ? "not a command: " + cut_utf8(r.text, 60)
+                 : cmd.bad_ticket       ? fmt::format("{}: mistyped ticket", verb_name(cmd.verb))
+                                        : fmt::format("{}: text missing", verb_name(cmd.verb)));
+        reply_help(r);
+        return;
+    }
+    std::optional<ComplaintInfo> c;
+    if (cmd.ticket) {
+        c = complaint_by_ticket(db_, *cmd.ticket);
+        // "JAWAB selesai …" with no ticket: SELESAI happens to pass the check symbol. A word that
+        // names no complaint is read as the start of the text.
+        if (!c && cmd.ticket_may_be_word && cfg_.forward.implicit_ticket) {
+            cmd.ticket.reset();
+            cmd.text = cmd.text_without_ticket;
+        } else if (!c) {
+            rejected(r, std::nullopt, o->agency_id, o->id,
+                     fmt::format("{} {}: unknown ticket", verb_name(cmd.verb), *cmd.ticket));
+            reply_unknown(r, *cmd.ticket);
+            return;
+        }
+    }
+    if (!c) {
+        std::vector<std::pair<std::int64_t, std::string>> open;
+        Stmt q(db_, "SELECT id, ticket FROM complaint WHERE agency_id = ? AND status IN ('forwarded', 'accepted', "
+                    "'answered') ORDER BY received_at, id");
+        q.bind(1, o->agency_id);
+        while (q.step())
+            open.emplace_back(q.i64(0), q.str(1));
+        if (!cfg_.forward.implicit_ticket || open.empty()) {
+            rejected(r, std::nullopt, o->agency_id, o->id, fmt::format("{} without a ticket", verb_name(cmd.verb)));
+            reply_help(r);
+            return;
+        }
+        if (open.size() > 1) {
+            std::string list;
+            for (size_t i = 0; i < open.size() && i < 5; ++i)
+                list += (i ? ", " : "") + open[i].second;
+            if (open.size() > 5)
+                list += ", ...";
+            rejected(r, std::nullopt, o->agency_id, o->id,
+                     fmt::format("{} without a ticket, {} complaints open", verb_name(cmd.verb), open.size()));
+            reply(r, render(cfg_, "ask_ticket", {{"count", std::to_string(open.size())}, {"tickets", list}}), "ask",
+                  std::nullopt);
+            return;
+        }
+        c = complaint_by_id(db_, open.front().first);
+    }
+    Stmt(db_, "UPDATE inbound SET complaint_id = ? WHERE id = ?").args(c->id, r.id).run();
+    if (c->agency_id != o->agency_id) {
+        rejected(r, c->id, o->agency_id, o->id,
+                 fmt::format("{} {}: the complaint is not assigned to the officer's agency", verb_name(cmd.verb),
+                             c->ticket));
+        reply_unknown(r, c->ticket);
+        return;
+    }
+    apply(r, *o, cmd, *c);
+}
+
+void Job::apply(const Row &r, const Officer &o, const Command &cmd, const ComplaintInfo &c) {
+    const std::string &st = c.status;
+    auto refuse = [&](const std::string &why) {
+        rejected(r, c.id, o.agency_id, o.id, fmt::format("{} {}: {}", verb_name(cmd.verb), c.ticket, why));
+        reply_status(r, c);
+    };
+    switch (cmd.verb) {
+    case Verb::cek:
+        ++sum_.queries;
+        reply_status(r, c);
+        return;
+    case Verb::terima:
+        if (st != "forwarded")
+            return refuse("status is " + st);
+        event(r, o, c, "accepted");
+        break;
+    case Verb::jawab:
+        if (st == "forwarded") {
+            // Answering without TERIMA first: the disposition is taken as received at the answer.
+            event(r, o, c, "accepted", std::string("implicit: JAWAB without TERIMA"));
+        } else if (st == "answered") {
+            const auto prev = latest_event(db_, c.id, "'answered'");
+            if (prev && prev->detail == cmd.text)
+                return refuse("the same answer again");
+        } else if (st != "accepted") {
+            return refuse("status is " + st);
+        }
+        event(r, o, c, "answered", cmd.text);
+        break;
+    case Verb::tolak:
+        if (st != "forwarded" && st != "accepted")
+            return refuse("status is " + st);
+        event(r, o, c, "refused", cmd.text);
+        break;
+    case Verb::setuju:
+    case Verb::revisi:
+        if (!cfg_.forward.approval)
+            return refuse("answer approval is off (forward.approval)");
+        if (o.role != "head") {
+            rejected(r, c.id, o.agency_id, o.id,
+                     fmt::format("{} {}: only the head of the agency approves answers", verb_name(cmd.verb), c.ticket));
+            reply_help(r);
+            return;
+        }
+        if (st != "answered")
+            return refuse("status is " + st);
+        if (cmd.verb == Verb::setuju) {
+            event(r, o, c, "approved");
+        } else {
+            const std::int64_t ev =
+                append_event(db_, {c.id, r.received_at, "revision", o.phone, o.agency_id, o.id, cmd.text});
+            auto to = officers_of(db_, c.agency_id.value_or(0), true, false);
+            if (to.empty()) { // no liaison: back to whoever answered
+                const auto ans = latest_event(db_, c.id, "'answered'");
+                if (ans && ans->officer_id)
+                    if (auto a = officer_by_id(db_, *ans->officer_id); a && a->current)
+                        to.push_back(*a);
+            }
+            for (const auto &l : to)
+                queue(l.phone, render(cfg_, "revision", {{"ticket", c.ticket}, {"note", cmd.text}}), "revision", c.id,
+                      fmt::format("rev:{}:{}", ev, l.id));
+        }
+        break;
+    case Verb::none:
+        return;
+    }
+    ++sum_.commands;
+    log_.info("{} {} by {} ({})", verb_name(cmd.verb), c.ticket, o.phone, o.name);
+}
+
+void Job::citizen_sms(const Row &r) {
+    std::optional<ComplaintInfo> c;
+    if (r.complaint_id) {
+        c = complaint_by_id(db_, *r.complaint_id);
+    } else {
+        // Stored by a wadul-fetch that did not decide (or a CEK it left to us).
+        const Admission a =
+            admit_citizen_sms(db_, r.id, r.sender, r.text, r.received_at, cfg_.forward.followup_window_days);
+        if (a.kind == CitizenSms::query)
+            return query(r, parse_command(r.text));
+        if (a.complaint)
+            c = complaint_by_id(db_, a.complaint->id);
+    }
+    if (c && c->inbound_id != r.id)
+        followup(r, *c);
+}
+
+void Job::query(const Row &r, const Command &cmd) {
+    ++sum_.queries;
+    if (!is_phone(r.sender))
+        return;
+    std::optional<ComplaintInfo> c;
+    if (cmd.ticket) {
+        c = complaint_by_ticket(db_, *cmd.ticket);
+        if (c && c->reporter != r.sender) {
+            rejected(r, c->id, std::nullopt, std::nullopt, fmt::format("CEK {}: not the reporter's ticket", c->ticket));
+            c.reset();
+        }
+        if (!c)
+            return reply_unknown(r, *cmd.ticket);
+    } else if (!cmd.bad_ticket) { // bare "CEK": the citizen's latest complaint
+        Stmt q(db_,
+               std::string(kComplaintSelect) + "WHERE c.reporter = ? ORDER BY c.received_at DESC, c.id DESC LIMIT 1");
+        q.bind(1, r.sender);
+        if (q.step())
+            c = read_complaint(q);
+    }
+    if (!c)
+        return reply_unknown(r, cmd.text_without_ticket.empty() ? "-" : cut_utf8(cmd.text_without_ticket, 12));
+    Stmt(db_, "UPDATE inbound SET complaint_id = ? WHERE id = ?").args(c->id, r.id).run();
+    reply_status(r, *c);
+}
+
+void Job::followup(const Row &r, const ComplaintInfo &c) {
+    ++sum_.followups;
+    // Before forwarding, the forward message itself carries the citizen's further SMS.
+    if (!c.agency_id || (c.status != "forwarded" && c.status != "accepted" && c.status != "answered"))
+        return;
+    for (const auto &o : officers_of(db_, *c.agency_id, true, false))
+        queue(o.phone, render_fitting(cfg_, "followup", {{"ticket", c.ticket}, {"text", r.text}}, "text"), "followup",
+              c.id, fmt::format("fup:{}:{}", r.id, o.id));
+}
+
+void Job::notifications() {
+    acks();
+    forwards();
+    approvals();
+    answers();
+}
+
+// Every complaint whose ids are returned by `sql` (bound with no parameters), one transaction each.
+template <typename Fn> void each_complaint(Db &db, const char *sql, Fn fn) {
+    std::vector<std::int64_t> ids;
+    {
+        Stmt q(db, sql);
+        while (q.step())
+            ids.push_back(q.i64(0));
+    }
+    for (auto id : ids) {
+        Tx tx(db);
+        if (auto c = complaint_by_id(db, id))
+            fn(*c);
+        tx.commit();
+    }
+}
+
+void Job::acks() {
+    each_complaint(
+        db_,
+        "SELECT id FROM complaint c WHERE source = 'sms' AND status <> 'closed' AND NOT EXISTS "
+        "(SELECT 1 FROM outbound o WHERE o.dedupe = 'ack:' || c.id) ORDER BY id",
+        [&](const ComplaintInfo &c) {
+            if (!is_phone(c.reporter))
+                return;
+            queue(c.reporter, render(cfg_, "ack", {{"ticket", c.ticket}}), "ack", c.id, fmt::format("ack:{}", c.id));
+        });
+}
+
+void Job::forwards() {
+    each_complaint(db_, "SELECT id FROM complaint WHERE status = 'routed' ORDER BY id", [&](const ComplaintInfo &c) {
+        const auto route = latest_event(db_, c.id, "'routed', 'assigned'");
+        if (c.status != "routed" || !route || !c.agency_id)
+            return;
+        // A re-routed complaint: what was queued for the previous agency must not go out.
+        {
+            Stmt old(db_,
+                     "SELECT id FROM outbound WHERE complaint_id = ? AND purpose = 'forward' AND status = 'queued' "
+                     "AND dedupe NOT LIKE ?");
+            old.args(c.id, fmt::format("fwd:{}:%", route->id));
+            std::vector<std::int64_t> ids;
+            while (old.step())
+                ids.push_back(old.i64(0));
+            for (auto id : ids)
+                cancel(db_, id, opt_.now, "superseded: the complaint was routed again");
+        }
+        const auto to = officers_of(db_, *c.agency_id, true, cfg_.forward.notify_head);
+        if (to.empty()) {
+            // Warned once per routing (a `note` remembers it), not at every cron run.
+            const std::string why = "not forwarded: no officer registered for " + c.agency_name;
+            Stmt seen(db_, "SELECT 1 FROM event WHERE complaint_id = ? AND kind = 'note' AND id > ? AND detail = ?");
+            seen.args(c.id, route->id, why);
+            if (!seen.step()) {
+                append_event(db_, {c.id, opt_.now, "note", "system", c.agency_id, std::nullopt, why});
+                log_.warn("complaint {} is routed to '{}', which has no officer registered; it waits", c.ticket,
+                          c.agency_name);
+            }
+            return;
+        }
+        std::string text = c.text;
+        {
+            Stmt f(db_, "SELECT detail FROM event WHERE complaint_id = ? AND kind = 'followup' ORDER BY id");
+            f.bind(1, c.id);
+            while (f.step())
+                text += " / " + f.str(0);
+        }
+        const std::string citizen = c.confidential              ? std::string("(dirahasiakan)")
+                                    : !is_phone(c.reporter)     ? c.reporter
+                                    : cfg_.forward.mask_citizen ? mask_msisdn(c.reporter)
+                                                                : c.reporter;
+        const std::string msg = render_fitting(cfg_, "forward",
+                                               {{"ticket", c.ticket},
+                                                {"date", date_time_id(c.received_at)},
+                                                {"citizen", citizen},
+                                                {"text", text},
+                                                {"agency", c.agency_name}},
+                                               "text");
+        for (const auto &o : to) {
+            if (!enqueue(db_, {o.phone, msg, "forward", c.id, fmt::format("fwd:{}:{}", route->id, o.id)}, opt_.now))
+                continue;
+            ++sum_.queued;
+            append_event(db_, {c.id, opt_.now, "forwarded", "system", c.agency_id, o.id, std::nullopt});
+        }
+        ++sum_.forwarded;
+        log_.info("complaint {} forwarded to {} ({} officers)", c.ticket, c.agency_name, to.size());
+    });
+}
+
+void Job::approvals() {
+    each_complaint(db_, "SELECT id FROM complaint WHERE status = 'answered' ORDER BY id", [&](const ComplaintInfo &c) {
+        const auto ans = latest_event(db_, c.id, "'answered'");
+        if (!ans || !c.agency_id)
+            return;
+        const auto heads = cfg_.forward.approval ? officers_of(db_, *c.agency_id, false, true) : std::vector<Officer>{};
+        if (heads.empty()) {
+            append_event(db_, {c.id, opt_.now, "approved", "system", c.agency_id, std::nullopt,
+                               std::string(cfg_.forward.approval ? "no head of agency registered"
+                                                                 : "approval off (forward.approval)")});
+            return;
+        }
+        for (const auto &h : heads)
+            queue(h.phone,
+                  render_fitting(cfg_, "approve_request",
+                                 {{"ticket", c.ticket}, {"agency", c.agency_name}, {"answer", ans->detail}}, "answer"),
+                  "approval", c.id, fmt::format("appr:{}:{}", ans->id, h.id));
+    });
+}
+
+void Job::answers() {
+    each_complaint(db_, "SELECT id FROM complaint WHERE status = 'approved' ORDER BY id", [&](const ComplaintInfo &c) {
+        const auto ok = latest_event(db_, c.id, "'approved'");
+        const auto ans = latest_event(db_, c.id, "'answered'");
+        // A web complaint's answer goes back through the admin portal, not by SMS.
+        if (!ok || !ans || c.source != "sms" || !is_phone(c.reporter))
+            return;
+        queue(c.reporter,
+              render(cfg_, "answer", {{"ticket", c.ticket}, {"agency", c.agency_name}, {"answer", ans->detail}}),
+              "answer", c.id, fmt::format("answer:{}", ok->id));
+    });
+}
+
+} // namespace
+
+std::string stage_name(const std::string &status) {
+    if (status == "received")
+        return "diterima, menunggu ditelaah";
+    if (status == "triage")
+        return "ditelaah admin";
+    if (status == "routed" || status == "forwarded")
+        return "diteruskan ke instansi";
+    if (status == "accepted")
+        return "diproses instansi";
+    if (status == "answered")
+        return "jawaban menunggu persetujuan pimpinan";
+    if (status == "approved")
+        return "jawaban disetujui, segera dikirim";
+    if (status == "closed")
+        return "selesai";
+    return status;
+}
+
+void process_inbound(Db &db, const Config &cfg, const ForwardOptions &opt, Log &log, ForwardSummary &sum) {
+    Job(db, cfg, opt, log, sum).inbound();
+}
+
+void queue_notifications(Db &db, const Config &cfg, const ForwardOptions &opt, Log &log, ForwardSummary &sum) {
+    Job(db, cfg, opt, log, sum).notifications();
+}
+
+Admission admit_citizen_sms(Db &db, std::int64_t inbound_id, const std::string &sender, const std::string &text,
+                            Timestamp received_at, int followup_window_days) {
+    const Command cmd = parse_command(text);
+    if (cmd.verb == Verb::cek && (cmd.ticket || cmd.bad_ticket || cmd.text_without_ticket.empty()))
+        return {CitizenSms::query, std::nullopt};
+    if (is_officer_verb(cmd.verb) && cmd.ticket) {
+        const auto named = find_complaint(db, *cmd.ticket);
+        append_event(
+            db, {named ? std::optional(named->id) : std::nullopt, received_at, "rejected", sender, std::nullopt,
+                 std::nullopt,
+                 fmt::format("{} {}: the number is not registered to any agency", verb_name(cmd.verb), *cmd.ticket)});
+    }
+    if (followup_window_days > 0) {
+        // The citizen's open complaint they last wrote about within the window.
+        Stmt q(db, "SELECT c.id, c.ticket FROM complaint c WHERE c.reporter = ? AND c.status <> 'closed' AND "
+                   "(SELECT max(at) FROM event e WHERE e.complaint_id = c.id AND e.kind IN ('received', 'followup')) "
+                   ">= ? ORDER BY c.received_at DESC, c.id DESC LIMIT 1");
+        q.args(sender, received_at - static_cast<Timestamp>(followup_window_days) * 86400);
+        if (q.step()) {
+            ComplaintRef ref{q.i64(0), q.str(1)};
+            q.reset();
+            append_event(db, {ref.id, received_at, "followup", sender, std::nullopt, std::nullopt, text});
+            Stmt(db, "UPDATE inbound SET complaint_id = ? WHERE id = ?").args(ref.id, inbound_id).run();
+            return {CitizenSms::followup, ref};
+        }
+    }
+    NewComplaint n;
+    n.source = "sms";
+    n.reporter = sender;
+    n.text = text;
+    n.received_at = received_at;
+    n.inbound_id = inbound_id;
+    const ComplaintRef ref = create_complaint(db, n);
+    Stmt(db, "UPDATE inbound SET complaint_id = ? WHERE id = ?").args(ref.id, inbound_id).run();
+    return {CitizenSms::complaint, ref};
+}
+
+} // namespace wadul

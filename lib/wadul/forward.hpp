@@ -1,0 +1,84 @@
+// wadul-forward's job, the heart of the SOP: officers' replies become events, complaints reach
+// the agency's officers, answers reach the citizen. Three steps, each safe to run again:
+//   process_inbound      officers' commands and citizens' CEK / further SMS (no modem)
+//   queue_notifications  acks, forwards, approval requests, answers for complaints (no modem)
+//   send_queue           the due outbound queue through the Transport, at most once per message
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "wadul/clock.hpp"
+#include "wadul/complaint.hpp"
+
+namespace wadul {
+
+class Db;
+class Log;
+class Transport;
+struct Config;
+
+struct ForwardOptions {
+    Timestamp now = 0;
+    // Test hooks (tests/cli/forward_*.sh), never set in production:
+    // kill the process with SIGKILL right after the modem accepted the first message, before the
+    // store records it (WADUL_TEST_CRASH=after-send);
+    bool crash_after_first_send = false;
+    // refuse every message to this number as a transient modem error, without asking the modem
+    // (WADUL_TEST_SEND_FAIL=+62…): the dummy phone never fails, a real network does.
+    std::string fail_recipient;
+};
+
+struct ForwardSummary {
+    long inbound = 0;   // inbound SMS handled
+    long commands = 0;  // officers' commands that changed a complaint
+    long rejected = 0;  // commands refused (logged as `rejected` events)
+    long followups = 0; // citizens' further SMS passed on
+    long queries = 0;   // CEK answered
+    long queued = 0;    // messages queued
+    long forwarded = 0; // complaints forwarded to an agency
+    long sent = 0, parts = 0;
+    long retrying = 0; // failed attempts that will be retried
+    long failed = 0;   // messages that became `failed` in this run
+    long unknown = 0;  // messages found interrupted and marked `unknown`
+    long left = 0;     // due messages left for the next run (rate limit)
+    int exit_code = 0; // the worst error met on a single item (the run went on)
+};
+
+// Step (a): every unhandled inbound SMS, each in its own transaction.
+void process_inbound(Db &db, const Config &cfg, const ForwardOptions &opt, Log &log, ForwardSummary &sum);
+
+// Step (b): messages the complaints' state calls for, queued once each (dedupe keys), with the
+// `forwarded`, `approved` (approval off, or no head registered) events that go with them.
+void queue_notifications(Db &db, const Config &cfg, const ForwardOptions &opt, Log &log, ForwardSummary &sum);
+
+// Step (c): sends due messages until none is left or the rate limit is reached. `open` is called
+// only when something is due; it returns the transport holding the modem lock (its errors, 69 or
+// 75, propagate with the queue kept). Answers that go out append the `delivered` event.
+using TransportOpener = std::function<std::unique_ptr<Transport>()>;
+void send_queue(Db &db, const Config &cfg, const ForwardOptions &opt, const TransportOpener &open, Log &log,
+                ForwardSummary &sum);
+
+// What a citizen's SMS is, decided where it is stored (wadul-fetch, in its transaction):
+//   query      CEK with a ticket (or bare "CEK"): no complaint; wadul-forward answers it
+//   followup   the citizen has an open complaint whose last message from them is at most
+//              `followup_window_days` old: a `followup` event on it, no new complaint
+//   complaint  anything else: a new complaint with its `received` event
+// An officer's command with a ticket from a number not registered to any agency is also logged as
+// a `rejected` event (a forgery or a wrong number) and then read as the citizen's message.
+// Sets inbound.complaint_id for complaint and followup. The caller holds the transaction.
+enum class CitizenSms { complaint, followup, query };
+struct Admission {
+    CitizenSms kind = CitizenSms::complaint;
+    std::optional<ComplaintRef> complaint; // the new complaint, or the one followed up
+};
+Admission admit_citizen_sms(Db &db, std::int64_t inbound_id, const std::string &sender, const std::string &text,
+                            Timestamp received_at, int followup_window_days);
+
+// The stage of a complaint status in Indonesian, as CEK reports it ("diproses instansi").
+std::string stage_name(const std::string &status);
+
+} // namespace wadul

@@ -1,0 +1,95 @@
+// The outbound SMS queue in the store (table `outbound`): idempotent queueing, claiming with a
+// lease, retries with backoff, a rate limit shared by every run, and "at most once" on a crash.
+//
+// Life of a message:  queued --claim--> sending --modem accepted--> sent
+//                                          |--error, attempts left--> queued (next_attempt_at later)
+//                                          |--error, no attempts left or permanent--> failed
+//                                          '--run died (lease expired)--> unknown
+// failed and unknown stay until the sysadmin requeues them (`wadul-forward retry ID`).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wadul/clock.hpp"
+
+namespace wadul {
+
+class Db;
+
+struct OutMessage {
+    std::string recipient; // +62…
+    std::string text;      // UTF-8
+    std::string purpose;   // ack, forward, approval, answer, revision, followup, status, help, ask
+    std::optional<std::int64_t> complaint_id;
+    std::string dedupe; // natural key: queueing the same key twice queues it once
+};
+
+struct RetryPolicy {
+    int max_attempts = 5;
+    int retry_seconds = 60; // delay after attempt n is retry_seconds * 2^(n-1)
+};
+
+// Queues the message unless one with the same dedupe key exists. Returns the new id, or nullopt
+// when the key was already queued (at any status). The caller holds the transaction.
+std::optional<std::int64_t> enqueue(Db &db, const OutMessage &m, Timestamp now);
+
+struct Claimed {
+    std::int64_t id = 0;
+    std::string recipient, text, purpose, dedupe;
+    std::optional<std::int64_t> complaint_id;
+    int attempts = 0; // including this one
+};
+
+// Takes the next due message (queued, next_attempt_at <= now) for this run: status 'sending',
+// lease_until = now + lease_seconds, attempts + 1, committed in its own transaction BEFORE the
+// caller hands it to the modem. Two runs never claim the same row. nullopt when nothing is due.
+std::optional<Claimed> claim_next(Db &db, Timestamp now, int lease_seconds);
+
+// Rows left in 'sending' after their lease expired: a run died between claiming and recording,
+// maybe after the modem accepted the text. They become 'unknown' and are never resent
+// automatically (at most once). Returns their ids. Runs its own transaction.
+std::vector<std::int64_t> expire_leases(Db &db, Timestamp now);
+
+// Records what the modem did with a claimed message. The caller holds the transaction.
+void mark_sent(Db &db, std::int64_t id, Timestamp now, int parts);
+// A failed attempt: back to 'queued' after the backoff, or 'failed' when attempts are used up or
+// the failure is permanent. Returns the new status.
+std::string mark_failed(Db &db, std::int64_t id, Timestamp now, const std::string &error, bool permanent,
+                        const RetryPolicy &policy);
+// Stops a queued message that no longer makes sense (e.g. a forward superseded by re-routing).
+void cancel(Db &db, std::int64_t id, Timestamp now, const std::string &why);
+
+// A 'failed' or 'unknown' message queued again with a fresh count of attempts. Returns false when
+// there is no such message or it is in another status. Runs its own transaction.
+bool retry(Db &db, std::int64_t id, Timestamp now);
+
+// SMS parts sent in [since, now]: the rate limit counts parts, what the modem and operator count.
+int parts_sent_since(Db &db, Timestamp since);
+
+// True when some message is due now (cheap: decides whether to open the modem at all).
+bool any_due(Db &db, Timestamp now);
+
+struct OutRow {
+    std::int64_t id = 0;
+    std::string recipient, text, purpose, status, dedupe;
+    std::optional<std::string> ticket, last_error;
+    int attempts = 0;
+    Timestamp created_at = 0, next_attempt_at = 0;
+    std::optional<Timestamp> sent_at, lease_until;
+    std::optional<int> parts;
+};
+// The queue for the sysadmin, oldest first; `status` empty for all.
+std::vector<OutRow> list_outbox(Db &db, const std::string &status);
+
+// The listing as "table" (for a person), "tsv" (header line, tabs and newlines escaped as \t, \n)
+// or "json" (an array of objects); times in WIB. Error(kExitUsage) for another format.
+std::string format_outbox(const std::vector<OutRow> &rows, const std::string &format);
+
+// How many SMS parts libgammu will need for this text (GSM-7 when it fits, UCS-2 otherwise):
+// the same encoder the modem uses, without a modem.
+int sms_parts(const std::string &utf8);
+
+} // namespace wadul

@@ -1,0 +1,174 @@
+#include "wadul/protocol.hpp"
+
+#include <cctype>
+
+#include "wadul/ticket.hpp"
+
+namespace wadul {
+
+namespace {
+
+struct Keyword {
+    const char *word;
+    Verb verb;
+};
+constexpr Keyword kKeywords[] = {
+    {"terima", Verb::terima}, {"jawab", Verb::jawab},   {"tolak", Verb::tolak},
+    {"setuju", Verb::setuju}, {"revisi", Verb::revisi}, {"cek", Verb::cek},
+};
+
+// Words people put between the keyword and the ticket: "CEK tiket 7KQ4MX2", "TERIMA no. 7KQ4MX2".
+constexpr const char *kFillers[] = {"tiket", "nomor", "nomer", "no", "status", "aduan"};
+
+bool is_alpha(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) != 0;
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_alnum(char c) {
+    return is_alpha(c) || is_digit(c);
+}
+char lower(char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+
+bool is_separator(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ':' || c == '#' || c == ',' || c == '.' ||
+           c == ';' || c == '=' || c == '-';
+}
+
+size_t skip_separators(std::string_view s, size_t i) {
+    while (i < s.size() && is_separator(s[i]))
+        ++i;
+    return i;
+}
+
+bool starts_with_ci(std::string_view s, size_t at, std::string_view word) {
+    if (s.size() - at < word.size())
+        return false;
+    for (size_t k = 0; k < word.size(); ++k)
+        if (lower(s[at + k]) != word[k])
+            return false;
+    return true;
+}
+
+std::string trim(std::string_view s) {
+    size_t b = 0, e = s.size();
+    while (b < e && (is_separator(s[b]) || s[b] == '#'))
+        ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1])))
+        --e;
+    return std::string(s.substr(b, e - b));
+}
+
+struct TicketAt {
+    std::optional<std::string> ticket;
+    bool bad = false;
+    bool word_like = false;
+    size_t end = 0; // where the text after the ticket starts
+};
+
+// Reads a ticket at `i`: one token of ticket symbols (dashes and dots inside are ignored), or the
+// first seven symbols of a longer token when the officer forgot the space after the ticket.
+TicketAt ticket_at(std::string_view s, size_t i) {
+    TicketAt r;
+    r.end = i;
+    size_t j = i, symbols = 0, seventh_end = 0;
+    bool digit = false;
+    while (j < s.size() && (is_ticket_char(s[j]) || s[j] == '-' || s[j] == '.')) {
+        if (is_ticket_char(s[j])) {
+            ++symbols;
+            if (symbols <= kTicketLength)
+                digit = digit || is_digit(s[j]);
+            if (symbols == kTicketLength)
+                seventh_end = j + 1;
+        }
+        ++j;
+    }
+    if (symbols < kTicketLength)
+        return r;
+    // A ticket ends where the token ends, or (glued text) after its seventh symbol.
+    const size_t end = symbols == kTicketLength ? j : seventh_end;
+    if (symbols > kTicketLength && !digit)
+        return r; // a long word, not a ticket with text glued on
+    if (auto t = parse_ticket(s.substr(i, end - i))) {
+        r.ticket = t;
+        r.word_like = !digit;
+        r.end = end;
+    } else if (symbols == kTicketLength && digit) {
+        r.bad = true;
+        r.end = end;
+    }
+    return r;
+}
+
+} // namespace
+
+const char *verb_name(Verb v) {
+    switch (v) {
+    case Verb::terima:
+        return "TERIMA";
+    case Verb::jawab:
+        return "JAWAB";
+    case Verb::tolak:
+        return "TOLAK";
+    case Verb::setuju:
+        return "SETUJU";
+    case Verb::revisi:
+        return "REVISI";
+    case Verb::cek:
+        return "CEK";
+    case Verb::none:
+        break;
+    }
+    return "";
+}
+
+Command parse_command(std::string_view s) {
+    Command c;
+    size_t i = 0;
+    while (i < s.size() && (std::isspace(static_cast<unsigned char>(s[i])) || s[i] == '#' || s[i] == '*'))
+        ++i;
+    const Keyword *kw = nullptr;
+    for (const auto &k : kKeywords)
+        if (starts_with_ci(s, i, k.word)) {
+            kw = &k;
+            break;
+        }
+    if (!kw)
+        return c;
+    size_t after = i + std::char_traits<char>::length(kw->word);
+    // A letter right after the keyword is only allowed when a ticket starts there ("jawab7KQ4MX2"),
+    // so that "Terimakasih" or "Cekatan" are not commands.
+    if (after < s.size() && is_alpha(s[after]) && !ticket_at(s, after).ticket)
+        return c;
+    const size_t rest = skip_separators(s, after);
+    if (kw->verb == Verb::terima &&
+        (starts_with_ci(s, rest, "kasih") || starts_with_ci(s, rest, "kasi ") || starts_with_ci(s, rest, "ksh")))
+        return c; // "Terima kasih": thanks, not a disposition
+    c.verb = kw->verb;
+    c.text_without_ticket = trim(s.substr(rest));
+
+    TicketAt t = ticket_at(s, rest);
+    if (!t.ticket && !t.bad) {
+        for (const char *filler : kFillers) {
+            const size_t n = std::char_traits<char>::length(filler);
+            if (!starts_with_ci(s, rest, filler) || (rest + n < s.size() && is_alnum(s[rest + n])))
+                continue;
+            TicketAt u = ticket_at(s, skip_separators(s, rest + n));
+            if (u.ticket || u.bad)
+                t = u;
+            break;
+        }
+    }
+    c.ticket = t.ticket;
+    c.bad_ticket = t.bad;
+    c.ticket_may_be_word = t.word_like;
+    c.text = (t.ticket || t.bad) ? trim(s.substr(t.end)) : c.text_without_ticket;
+    const bool needs_text = c.verb == Verb::jawab || c.verb == Verb::tolak || c.verb == Verb::revisi;
+    c.malformed = needs_text && c.text.empty();
+    return c;
+}
+
+} // namespace wadul

@@ -1,0 +1,41 @@
+// The SMS protocol officers and citizens type on an ordinary phone: TERIMA, JAWAB, TOLAK, SETUJU,
+// REVISI (officers) and CEK (anyone). Reading is forgiving about case, '#', extra or missing spaces
+// and punctuation; deciding who may do what is forward.cpp's job, not the parser's.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace wadul {
+
+enum class Verb { none, terima, jawab, tolak, setuju, revisi, cek };
+
+struct Command {
+    Verb verb = Verb::none;            // none: not a command (a citizen's complaint, small talk)
+    std::optional<std::string> ticket; // canonical form, when a valid ticket was typed
+    // A ticket was written with digits in it but fails the check symbol: a typo, never a word.
+    bool bad_ticket = false;
+    // The ticket was a word-like token (letters only): it may be the first word of the text and
+    // not a ticket at all; `text_without_ticket` is the text read that way.
+    bool ticket_may_be_word = false;
+    std::string text;                // JAWAB's answer, TOLAK's reason, REVISI's note (trimmed)
+    std::string text_without_ticket; // everything after the keyword, trimmed
+    // A keyword whose required part is missing: JAWAB/TOLAK/REVISI without text.
+    bool malformed = false;
+};
+
+// Reads one SMS. Examples: "JAWAB 7KQ4MX2 Jalan sudah diperbaiki", "#jawab7KQ4MX2 sudah",
+// "Terima  7kq4mx2", "jawab: sudah diperbaiki" (no ticket), "CEK 7KQ4MX2", "cek tiket 7kq-4mx2".
+// "Terima kasih ..." is small talk, not TERIMA.
+Command parse_command(std::string_view sms);
+
+// "TERIMA", "JAWAB", ... ("" for none), as officers type them and the event log records them.
+const char *verb_name(Verb v);
+
+// True for the verbs only a registered officer may use.
+inline bool is_officer_verb(Verb v) {
+    return v != Verb::none && v != Verb::cek;
+}
+
+} // namespace wadul

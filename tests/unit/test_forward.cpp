@@ -1,0 +1,532 @@
+// The forward workflow on an in-memory store: officers' commands, citizens' CEK and further SMS,
+// what gets queued for whom, and the events each step leaves (no modem; a fake transport for sends).
+#include <doctest/doctest.h>
+
+#include <map>
+#include <vector>
+
+#include "wadul/complaint.hpp"
+#include "wadul/config.hpp"
+#include "wadul/forward.hpp"
+#include "wadul/log.hpp"
+#include "wadul/outbox.hpp"
+#include "wadul/store.hpp"
+#include "wadul/transport.hpp"
+
+using namespace wadul;
+
+namespace {
+
+const std::string kCitizen = "+6285700000001";
+const std::string kLiaison = "+6281200000001"; // DPUPR
+const std::string kHead = "+6281200000002";    // DPUPR
+const std::string kOther = "+6281200000003";   // DINKES liaison
+
+struct FakeModem : Transport {
+    std::vector<std::pair<std::string, std::string>> sent;
+    std::string fail_to;
+    void scan_inbox(const std::function<bool(const InboxPart &)> &,
+                    const std::function<void(const UnreadablePart &)> &) override {}
+    bool remove(int, int) override { return false; }
+    SendResult send(const std::string &to, const std::string &text, int) override {
+        SendResult r;
+        if (to == fail_to) {
+            r.error = "network busy";
+            return r;
+        }
+        sent.emplace_back(to, text);
+        r.ok = true;
+        r.parts = 1;
+        return r;
+    }
+};
+
+struct World {
+    Db db = Db::memory();
+    Config cfg = default_config();
+    Log log{"test", 0, true};
+    Timestamp now = 1'800'000'000;
+    ForwardSummary sum;
+
+    World() {
+        db.exec("INSERT INTO agency(id, code, name, kind) VALUES (1, 'DPUPR', 'Dinas PUPR', 'opd'), "
+                "(2, 'DINKES', 'Dinas Kesehatan', 'opd')");
+        Stmt o(db, "INSERT INTO officer(agency_id, name, phone, role, valid_from) VALUES (?, ?, ?, ?, 0)");
+        o.args(1, "Budi", kLiaison, "liaison").run();
+        o.args(1, "Kepala PUPR", kHead, "head").run();
+        o.args(2, "Sari", kOther, "liaison").run();
+    }
+
+    std::int64_t officer_id(const std::string &phone) {
+        Stmt q(db, "SELECT id FROM officer WHERE phone = ?");
+        q.bind(1, phone);
+        return q.step() ? q.i64(0) : 0;
+    }
+
+    // An SMS as wadul-fetch stores it: officer rows by registered number, citizens admitted.
+    std::int64_t sms(const std::string &from, const std::string &text) {
+        now += 60;
+        Tx tx(db);
+        const auto oid = officer_id(from);
+        Stmt(db, "INSERT INTO inbound(sender, sent_at, received_at, text, parts, kind, officer_id) "
+                 "VALUES (?, ?, ?, ?, 1, ?, ?)")
+            .args(from, now, now, text, oid ? "officer" : "citizen",
+                  oid ? std::optional<std::int64_t>(oid) : std::nullopt)
+            .run();
+        const auto id = db.last_insert_id();
+        if (!oid)
+            admit_citizen_sms(db, id, from, text, now, cfg.forward.followup_window_days);
+        tx.commit();
+        return id;
+    }
+
+    void run() {
+        now += 60;
+        ForwardOptions opt;
+        opt.now = now;
+        process_inbound(db, cfg, opt, log, sum);
+        queue_notifications(db, cfg, opt, log, sum);
+    }
+
+    FakeModem modem;
+    void send() {
+        ForwardOptions opt;
+        opt.now = now;
+        send_queue(
+            db, cfg, opt, [&] { return std::unique_ptr<Transport>(new ForwardingModem(modem)); }, log, sum);
+    }
+    struct ForwardingModem : Transport { // hands sends to the World's FakeModem, which outlives it
+        FakeModem &m;
+        explicit ForwardingModem(FakeModem &fm) : m(fm) {}
+        void scan_inbox(const std::function<bool(const InboxPart &)> &a,
+                        const std::function<void(const UnreadablePart &)> &b) override {
+            m.scan_inbox(a, b);
+        }
+        bool remove(int f, int l) override { return m.remove(f, l); }
+        SendResult send(const std::string &to, const std::string &t, int p) override { return m.send(to, t, p); }
+    };
+
+    std::int64_t complaint_of(std::int64_t inbound_id) {
+        Stmt q(db, "SELECT complaint_id FROM inbound WHERE id = ?");
+        q.bind(1, inbound_id);
+        REQUIRE(q.step());
+        return q.i64(0);
+    }
+    std::string ticket(std::int64_t cid) {
+        Stmt q(db, "SELECT ticket FROM complaint WHERE id = ?");
+        q.bind(1, cid);
+        REQUIRE(q.step());
+        return q.str(0);
+    }
+    std::string status(std::int64_t cid) {
+        Stmt q(db, "SELECT status FROM complaint WHERE id = ?");
+        q.bind(1, cid);
+        REQUIRE(q.step());
+        return q.str(0);
+    }
+    void route(std::int64_t cid, std::int64_t agency) {
+        Tx tx(db);
+        append_event(db, {cid, now, "routed", "system", agency, std::nullopt, std::string("test")});
+        tx.commit();
+    }
+    std::vector<std::string> events(std::int64_t cid) {
+        std::vector<std::string> out;
+        Stmt q(db, "SELECT kind FROM event WHERE complaint_id = ? ORDER BY id");
+        q.bind(1, cid);
+        while (q.step())
+            out.push_back(q.str(0));
+        return out;
+    }
+    long count(const std::string &sql) {
+        Stmt q(db, sql);
+        q.step();
+        return static_cast<long>(q.i64(0));
+    }
+    // Queued messages to `to` with `purpose`, texts in order.
+    std::vector<std::string> queued(const std::string &to, const std::string &purpose) {
+        std::vector<std::string> out;
+        for (const auto &r : list_outbox(db, ""))
+            if (r.recipient == to && r.purpose == purpose)
+                out.push_back(r.text);
+        return out;
+    }
+    // A complaint from the citizen, routed to `agency` and forwarded.
+    std::int64_t forwarded_complaint(const std::string &text = "Jalan di Desa Sumber rusak parah",
+                                     std::int64_t agency = 1, const std::string &from = kCitizen) {
+        const auto cid = complaint_of(sms(from, text));
+        run();
+        route(cid, agency);
+        run();
+        REQUIRE(status(cid) == "forwarded");
+        return cid;
+    }
+};
+
+bool contains(const std::string &s, const std::string &part) {
+    return s.find(part) != std::string::npos;
+}
+
+} // namespace
+
+TEST_CASE("the whole cycle: ack, forward, TERIMA, JAWAB, SETUJU, answer delivered") {
+    World w;
+    const auto in = w.sms(kCitizen, "Jalan di Desa Sumber rusak parah sejak Januari");
+    const auto cid = w.complaint_of(in);
+    const auto t = w.ticket(cid);
+    w.run();
+    auto ack = w.queued(kCitizen, "ack");
+    REQUIRE(ack.size() == 1);
+    CHECK(contains(ack[0], t));
+    CHECK(contains(ack[0], "CEK " + t));
+    CHECK(w.status(cid) == "received");
+
+    w.route(cid, 1);
+    w.run();
+    CHECK(w.status(cid) == "forwarded");
+    auto fwd = w.queued(kLiaison, "forward");
+    REQUIRE(fwd.size() == 1);
+    CHECK(contains(fwd[0], t));
+    CHECK(contains(fwd[0], "Jalan di Desa Sumber rusak parah"));
+    CHECK(contains(fwd[0], "+62857****0001")); // masked by default
+    CHECK_FALSE(contains(fwd[0], kCitizen));
+    CHECK(w.queued(kHead, "forward").size() == 1); // notify_head
+    CHECK(w.queued(kOther, "forward").empty());
+    w.run(); // again: nothing new
+    CHECK(w.queued(kLiaison, "forward").size() == 1);
+
+    w.sms(kLiaison, "TERIMA " + t);
+    w.run();
+    CHECK(w.status(cid) == "accepted");
+    w.sms(kLiaison, "jawab " + t + " Jalan sudah diaspal ulang tanggal 3 Maret.");
+    w.run();
+    CHECK(w.status(cid) == "answered");
+    auto appr = w.queued(kHead, "approval");
+    REQUIRE(appr.size() == 1);
+    CHECK(contains(appr[0], "Jalan sudah diaspal ulang tanggal 3 Maret."));
+    CHECK(contains(appr[0], "SETUJU " + t));
+    CHECK(w.queued(kCitizen, "answer").empty());
+
+    w.sms(kHead, "Setuju " + t);
+    w.run();
+    CHECK(w.status(cid) == "approved");
+    auto answer = w.queued(kCitizen, "answer");
+    REQUIRE(answer.size() == 1);
+    CHECK(contains(answer[0], "Dinas PUPR"));
+    CHECK(contains(answer[0], "Jalan sudah diaspal ulang tanggal 3 Maret."));
+
+    w.send();
+    CHECK(w.status(cid) == "closed");
+    CHECK(w.sum.sent == 5); // ack, forward x2, approval, answer
+    CHECK(w.events(cid) == std::vector<std::string>{"received", "routed", "forwarded", "forwarded", "accepted",
+                                                    "answered", "approved", "delivered"});
+    // Actors: the officer's number for their steps, system for the rest.
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'accepted' AND actor = '" + kLiaison +
+                  "' AND officer_id IS NOT NULL AND agency_id = 1") == 1);
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'approved' AND actor = '" + kHead + "'") == 1);
+    CHECK(w.count("SELECT count(*) FROM inbound WHERE handled_at IS NULL") == 0);
+}
+
+TEST_CASE("REVISI sends the answer back to the liaison; the new JAWAB asks for approval again") {
+    World w;
+    const auto cid = w.forwarded_complaint();
+    const auto t = w.ticket(cid);
+    w.sms(kLiaison, "JAWAB " + t + " sudah diperbaiki");
+    w.run();
+    w.sms(kHead, "REVISI " + t + " sebutkan tanggal pengerjaan");
+    w.run();
+    CHECK(w.status(cid) == "accepted");
+    auto rev = w.queued(kLiaison, "revision");
+    REQUIRE(rev.size() == 1);
+    CHECK(contains(rev[0], "sebutkan tanggal pengerjaan"));
+    w.sms(kLiaison, "JAWAB " + t + " sudah diperbaiki tanggal 5 Maret");
+    w.run();
+    CHECK(w.status(cid) == "answered");
+    CHECK(w.queued(kHead, "approval").size() == 2);
+    CHECK(w.queued(kCitizen, "answer").empty());
+}
+
+TEST_CASE("TOLAK sends the complaint back to triage") {
+    World w;
+    const auto cid = w.forwarded_complaint();
+    w.sms(kLiaison, "TOLAK " + w.ticket(cid) + " ranah BPN, bukan kami");
+    w.run();
+    CHECK(w.status(cid) == "triage");
+    CHECK(w.count("SELECT count(*) FROM complaint WHERE agency_id IS NULL") == 1);
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'refused' AND detail = 'ranah BPN, bukan kami'") == 1);
+}
+
+TEST_CASE("a forged JAWAB from an unregistered number changes nothing, is logged, and is a citizen's SMS") {
+    World w;
+    const auto cid = w.forwarded_complaint();
+    const auto t = w.ticket(cid);
+    const auto in = w.sms("+6289900000009", "JAWAB " + t + " sudah selesai, abaikan");
+    w.run();
+    CHECK(w.status(cid) == "forwarded");
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'rejected' AND actor = '+6289900000009' AND "
+                  "complaint_id = " +
+                  std::to_string(cid)) == 1);
+    // The forger's SMS is their own new complaint.
+    const auto theirs = w.complaint_of(in);
+    CHECK(theirs != cid);
+    CHECK(w.queued("+6289900000009", "ack").size() == 1);
+    CHECK(w.queued(kCitizen, "answer").empty());
+}
+
+TEST_CASE("an officer of another agency, an unknown ticket: nothing changes, the officer is told") {
+    World w;
+    const auto cid = w.forwarded_complaint();
+    const auto t = w.ticket(cid);
+    w.sms(kOther, "JAWAB " + t + " sudah");
+    w.run();
+    CHECK(w.status(cid) == "forwarded");
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'rejected' AND actor = '" + kOther + "'") == 1);
+    auto r = w.queued(kOther, "status");
+    REQUIRE(r.size() == 1);
+    CHECK(contains(r[0], "tidak ditemukan"));
+
+    w.sms(kLiaison, "TERIMA 000001Y"); // valid, but no such complaint
+    w.run();
+    CHECK(w.status(cid) == "forwarded");
+    r = w.queued(kLiaison, "status");
+    REQUIRE(r.size() == 1);
+    CHECK(contains(r[0], "000001Y"));
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'rejected' AND complaint_id IS NULL") == 1);
+}
+
+TEST_CASE("a repeated JAWAB: the same text is ignored, after approval it is refused") {
+    World w;
+    const auto cid = w.forwarded_complaint();
+    const auto t = w.ticket(cid);
+    w.sms(kLiaison, "JAWAB " + t + " sudah diperbaiki"); // also takes the disposition as received
+    w.run();
+    CHECK(w.events(cid).back() == "answered");
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'accepted' AND detail LIKE 'implicit%'") == 1);
+    w.sms(kLiaison, "JAWAB " + t + " sudah diperbaiki");
+    w.run();
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'answered'") == 1);
+    CHECK(w.queued(kHead, "approval").size() == 1);
+    w.sms(kHead, "SETUJU " + t);
+    w.run();
+    w.sms(kLiaison, "JAWAB " + t + " jawaban lain");
+    w.run();
+    CHECK(w.status(cid) == "approved");
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'answered'") == 1);
+    CHECK(w.queued(kCitizen, "answer").size() == 1);
+    w.send();
+    CHECK(w.status(cid) == "closed");
+    w.sms(kLiaison, "JAWAB " + t + " jawaban lain lagi");
+    w.run();
+    w.send();
+    // ack, 2 forwards, approval, answer, and a status reply to each of the 3 refused JAWAB
+    CHECK(w.modem.sent.size() == 8);
+    int answers = 0;
+    for (const auto &s : w.modem.sent)
+        answers += s.first == kCitizen && contains(s.second, "Jawaban Dinas PUPR");
+    CHECK(answers == 1);
+}
+
+TEST_CASE("no ticket: the one open complaint, or the officer is asked which") {
+    World w;
+    const auto a = w.forwarded_complaint("Lampu jalan mati di Jl. Kartini");
+    w.sms(kLiaison, "terima");
+    w.run();
+    CHECK(w.status(a) == "accepted");
+    const auto b = w.forwarded_complaint("Saluran air tersumbat", 1, "+6285700000002");
+    w.sms(kLiaison, "JAWAB: sudah diperbaiki");
+    w.run();
+    CHECK(w.status(a) == "accepted");
+    CHECK(w.status(b) == "forwarded");
+    auto ask = w.queued(kLiaison, "ask");
+    REQUIRE(ask.size() == 1);
+    CHECK(contains(ask[0], w.ticket(a)));
+    CHECK(contains(ask[0], w.ticket(b)));
+
+    World off;
+    off.cfg.forward.implicit_ticket = false;
+    const auto c = off.forwarded_complaint();
+    off.sms(kLiaison, "TERIMA");
+    off.run();
+    CHECK(off.status(c) == "forwarded");
+    CHECK(off.queued(kLiaison, "help").size() == 1);
+}
+
+TEST_CASE("a word that passes the check symbol is read as text when it names no complaint") {
+    World w;
+    const auto cid = w.forwarded_complaint();
+    w.sms(kLiaison, "JAWAB selesai, jalan sudah diperbaiki");
+    w.run();
+    CHECK(w.status(cid) == "answered");
+    CHECK(
+        w.count("SELECT count(*) FROM event WHERE kind = 'answered' AND detail = 'selesai, jalan sudah diperbaiki'") ==
+        1);
+}
+
+TEST_CASE("malformed commands and small talk from an officer get the help text") {
+    World w;
+    const auto cid = w.forwarded_complaint();
+    w.sms(kLiaison, "JAWAB " + w.ticket(cid));
+    w.sms(kLiaison, "TERIMA 7KQ4MX2");
+    w.sms(kLiaison, "Selamat pagi pak");
+    w.run();
+    CHECK(w.status(cid) == "forwarded");
+    CHECK(w.queued(kLiaison, "help").size() == 3);
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'rejected'") == 3);
+}
+
+TEST_CASE("only the head approves; approval off approves at once") {
+    World w;
+    const auto cid = w.forwarded_complaint();
+    const auto t = w.ticket(cid);
+    w.sms(kLiaison, "JAWAB " + t + " sudah");
+    w.run();
+    w.sms(kLiaison, "SETUJU " + t);
+    w.run();
+    CHECK(w.status(cid) == "answered");
+    CHECK(w.queued(kLiaison, "help").size() == 1);
+
+    World off;
+    off.cfg.forward.approval = false;
+    const auto c2 = off.forwarded_complaint();
+    off.sms(kLiaison, "JAWAB " + off.ticket(c2) + " sudah diperbaiki");
+    off.run();
+    CHECK(off.status(c2) == "approved");
+    CHECK(off.queued(kHead, "approval").empty());
+    CHECK(off.queued(kCitizen, "answer").size() == 1);
+    CHECK(off.count("SELECT count(*) FROM event WHERE kind = 'approved' AND actor = 'system'") == 1);
+}
+
+TEST_CASE("a citizen's further SMS joins the open complaint and reaches the officer") {
+    World w;
+    const auto cid = w.forwarded_complaint();
+    const auto in = w.sms(kCitizen, "Tambahan: lubangnya makin besar");
+    CHECK(w.complaint_of(in) == cid);
+    w.run();
+    CHECK(w.count("SELECT count(*) FROM complaint") == 1);
+    auto f = w.queued(kLiaison, "followup");
+    REQUIRE(f.size() == 1);
+    CHECK(contains(f[0], "lubangnya makin besar"));
+    CHECK(w.events(cid).back() == "followup");
+    CHECK(w.queued(kCitizen, "ack").size() == 1);
+
+    // Outside the window: a new complaint.
+    w.now += 8 * 86400;
+    const auto later = w.sms(kCitizen, "Ada pohon tumbang di Jl. Pemuda");
+    CHECK(w.complaint_of(later) != cid);
+    CHECK(w.count("SELECT count(*) FROM complaint") == 2);
+}
+
+TEST_CASE("a further SMS before forwarding travels inside the forward") {
+    World w;
+    const auto cid = w.complaint_of(w.sms(kCitizen, "Jembatan retak"));
+    w.sms(kCitizen, "di Desa Pasar Banggi");
+    w.run();
+    w.route(cid, 1);
+    w.run();
+    auto fwd = w.queued(kLiaison, "forward");
+    REQUIRE(fwd.size() == 1);
+    CHECK(contains(fwd[0], "Jembatan retak / di Desa Pasar Banggi"));
+}
+
+TEST_CASE("CEK: the citizen's own ticket only") {
+    World w;
+    const auto cid = w.forwarded_complaint();
+    const auto t = w.ticket(cid);
+    const auto q = w.sms(kCitizen, "cek " + t);
+    CHECK(w.count("SELECT count(*) FROM complaint") == 1); // not a complaint, not a followup
+    w.run();
+    auto st = w.queued(kCitizen, "status");
+    REQUIRE(st.size() == 1);
+    CHECK(contains(st[0], t));
+    CHECK(contains(st[0], "Dinas PUPR"));
+    CHECK(contains(st[0], "diteruskan"));
+    CHECK(w.complaint_of(q) == cid);
+
+    w.sms("+6285700000099", "CEK " + t);
+    w.run();
+    auto other = w.queued("+6285700000099", "status");
+    REQUIRE(other.size() == 1);
+    CHECK(contains(other[0], "tidak ditemukan"));
+    CHECK_FALSE(contains(other[0], "Dinas PUPR"));
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'rejected' AND actor = '+6285700000099'") == 1);
+    CHECK(w.count("SELECT count(*) FROM complaint") == 1);
+}
+
+TEST_CASE("re-routing forwards again to the new agency and stops what was queued for the old one") {
+    World w;
+    const auto cid = w.forwarded_complaint();
+    w.sms(kLiaison, "TOLAK " + w.ticket(cid) + " bukan kami");
+    w.run();
+    w.route(cid, 2);
+    w.run();
+    CHECK(w.status(cid) == "forwarded");
+    CHECK(w.queued(kOther, "forward").size() == 1);
+    // Routed twice before anything was sent: only the latest agency's forward stays queued.
+    World x;
+    const auto c2 = x.complaint_of(x.sms(kCitizen, "Puskesmas tutup"));
+    x.route(c2, 1);
+    x.run();
+    x.route(c2, 2);
+    x.run();
+    x.send();
+    for (const auto &s : x.modem.sent)
+        CHECK(s.first != kLiaison);
+    CHECK(x.count("SELECT count(*) FROM outbound WHERE status = 'failed' AND last_error LIKE 'superseded%'") == 2);
+}
+
+TEST_CASE("an agency without officers: the complaint waits, noted once") {
+    World w;
+    w.db.exec("INSERT INTO agency(id, code, name, kind) VALUES (3, 'BPBD', 'BPBD', 'opd')");
+    const auto cid = w.complaint_of(w.sms(kCitizen, "Banjir"));
+    w.route(cid, 3);
+    w.run();
+    w.run();
+    CHECK(w.status(cid) == "routed");
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'note'") == 1);
+    CHECK(w.log.warnings() == 1);
+}
+
+TEST_CASE("a long complaint is cut to fit forward.max_parts; the rest of the queue still goes") {
+    World w;
+    std::string text;
+    for (int i = 0; i < 200; ++i)
+        text += "jalan rusak ";
+    w.cfg.forward.max_parts = 2;
+    w.forwarded_complaint(text);
+    auto fwd = w.queued(kLiaison, "forward");
+    REQUIRE(fwd.size() == 1);
+    CHECK(sms_parts(fwd[0]) <= 2);
+    CHECK(contains(fwd[0], "..."));
+    CHECK(contains(fwd[0], "TERIMA")); // the reply instructions survive
+}
+
+TEST_CASE("send: a failing recipient is retried with backoff, then failed; the rate limit holds") {
+    World w;
+    w.cfg.forward.max_attempts = 2;
+    w.cfg.forward.retry_seconds = 60;
+    w.modem.fail_to = kCitizen;
+    w.forwarded_complaint();
+    w.send();
+    CHECK(w.sum.retrying == 1);
+    CHECK(w.queued(kCitizen, "ack").size() == 1);
+    w.send(); // not due yet
+    CHECK(w.sum.retrying == 1);
+    w.now += 60;
+    w.send();
+    CHECK(w.sum.failed == 1);
+    CHECK(w.count("SELECT count(*) FROM outbound WHERE status = 'failed' AND attempts = 2") == 1);
+
+    World r;
+    r.cfg.forward.rate_per_minute = 2;
+    for (int i = 0; i < 4; ++i)
+        r.sms("+628570000010" + std::to_string(i), "Keluhan " + std::to_string(i));
+    r.run();
+    r.send();
+    CHECK(r.modem.sent.size() == 2);
+    CHECK(r.sum.left == 2);
+    r.now += 30;
+    r.send();
+    CHECK(r.modem.sent.size() == 2);
+    r.now += 30;
+    r.send();
+    CHECK(r.modem.sent.size() == 4);
+}

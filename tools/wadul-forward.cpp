@@ -1,0 +1,96 @@
+// wadul-forward: officers' replies into events, complaints to officers, answers to citizens, and
+// the outbound SMS queue (see wadul-forward(1)).
+#include <cstdlib>
+#include <cstring>
+
+#include "wadul/error.hpp"
+#include "wadul/forward.hpp"
+#include "wadul/lock.hpp"
+#include "wadul/modem.hpp"
+#include "wadul/outbox.hpp"
+#include "wadul/tool.hpp"
+
+namespace {
+
+// The modem, opened only when something is due, and only while holding the modem lock.
+class LockedModem : public wadul::Transport {
+public:
+    explicit LockedModem(const wadul::Config &cfg) : lock_(cfg.modem.lock), modem_(cfg) {}
+    void scan_inbox(const std::function<bool(const wadul::InboxPart &)> &part,
+                    const std::function<void(const wadul::UnreadablePart &)> &bad) override {
+        modem_.scan_inbox(part, bad);
+    }
+    bool remove(int folder, int location) override { return modem_.remove(folder, location); }
+    wadul::SendResult send(const std::string &to, const std::string &text, int max_parts) override {
+        return modem_.send(to, text, max_parts);
+    }
+
+private:
+    wadul::ModemLock lock_;
+    wadul::GammuModem modem_;
+};
+
+} // namespace
+
+int main(int argc, char **argv) {
+    CLI::App app{"Forward complaints to officers, record their replies, answer citizens, send the SMS queue.",
+                 "wadul-forward"};
+    wadul::CommonOptions opts;
+    wadul::add_common_options(app, opts);
+    bool no_send = false;
+    app.add_flag("--no-send", no_send, "Process replies and queue messages, but do not open the modem");
+    app.require_subcommand(0, 1);
+
+    auto *queue = app.add_subcommand("queue", "List the outbound SMS queue");
+    std::string status, format = "table";
+    queue->add_option("--status", status, "Only messages in STATUS")
+        ->check(CLI::IsMember({"queued", "sending", "sent", "failed", "unknown"}))
+        ->option_text("STATUS");
+    queue->add_option("--format", format, "table (default), json or tsv")
+        ->check(CLI::IsMember({"table", "json", "tsv"}))
+        ->option_text("FORMAT");
+
+    auto *retry = app.add_subcommand("retry", "Queue a failed or unknown message again");
+    std::vector<std::int64_t> ids;
+    retry->add_option("ID", ids, "Message ids, as 'queue' lists them")->required();
+
+    return wadul::run_tool(app, argc, argv, opts, [&](wadul::Context &ctx) {
+        wadul::Db &db = ctx.store();
+        if (queue->parsed()) {
+            std::fputs(wadul::format_outbox(wadul::list_outbox(db, status), format).c_str(), stdout);
+            return 0;
+        }
+        if (retry->parsed()) {
+            int rc = 0;
+            for (auto id : ids) {
+                if (wadul::retry(db, id, ctx.now())) {
+                    ctx.log.info("message {} queued again", id);
+                } else {
+                    ctx.log.error("cannot retry message {}: no failed or unknown message with that id", id);
+                    rc = wadul::worse(rc, wadul::kExitDataErr);
+                }
+            }
+            return rc;
+        }
+        wadul::ForwardOptions fo;
+        fo.now = ctx.now();
+        // Test hooks for tests/cli/forward_*.sh only (see ForwardOptions).
+        const char *crash = std::getenv("WADUL_TEST_CRASH");
+        fo.crash_after_first_send = crash && std::strcmp(crash, "after-send") == 0;
+        if (const char *f = std::getenv("WADUL_TEST_SEND_FAIL"))
+            fo.fail_recipient = f;
+
+        wadul::ForwardSummary s;
+        wadul::process_inbound(db, ctx.cfg, fo, ctx.log, s);
+        wadul::queue_notifications(db, ctx.cfg, fo, ctx.log, s);
+        if (!no_send)
+            wadul::send_queue(
+                db, ctx.cfg, fo, [&] { return std::unique_ptr<wadul::Transport>(new LockedModem(ctx.cfg)); }, ctx.log,
+                s);
+        ctx.log.info("handled {} SMS ({} commands, {} refused, {} CEK, {} follow-ups); forwarded {} complaints; "
+                     "queued {} messages; sent {} ({} parts), {} to retry, {} failed, {} unknown, {} left for later",
+                     s.inbound, s.commands, s.rejected, s.queries, s.followups, s.forwarded, s.queued, s.sent, s.parts,
+                     s.retrying, s.failed, s.unknown, s.left);
+        return s.exit_code;
+    });
+}
