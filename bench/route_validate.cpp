@@ -1,7 +1,9 @@
 // Validation runs for the router's learner on the Surabaya data, inside the training period only:
 // train on Jan–Aug 2022, validate on Sep–Oct 2022. Settings are given as key=value arguments
 // (e.g. `route_validate c=0.5 char_max=5`); `--early` validates on Jul–Aug instead; `--test` instead trains before November and tests on
-// Nov–Dec, to be run once with the chosen settings. Exit 77 when ../shared/data is absent.
+// Nov–Dec, to be run once with the chosen settings. With ROUTE_DUMP set, prints each validation text's
+// confidence and whether its label was right to stderr (to fit the confidence mapping). Exit 77 when
+// ../shared/data is absent.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -63,7 +65,9 @@ int main(int argc, char **argv) {
         else if (k == "c") o.c = v;
         else if (k == "cw") o.class_weight_power = v;
         else if (k == "epochs") o.epochs = static_cast<int>(v);
-        else if (k == "temperature") o.temperature = v;
+        else if (k == "char_span") o.char_span = v != 0;
+        else if (k == "slope") o.confidence_slope = v;
+        else if (k == "offset") o.confidence_offset = v;
         else if (k == "seed") o.seed = static_cast<unsigned>(v);
         else {
             std::fprintf(stderr, "route_validate: error: unknown setting '%s'\n", k.c_str());
@@ -85,6 +89,15 @@ int main(int argc, char **argv) {
                 weights.push_back(std::pow(0.5, static_cast<double>(train.size() - 1 - i) / half_life));
         const EvalResult res = evaluate_samples(train, test, o, weights);
         std::printf("%s", format_eval_text(res).c_str());
+        if (std::getenv("ROUTE_DUMP")) {
+            // Confidence and correctness of every validation text, to fit the confidence mapping.
+            Classifier m(o);
+            m.train(train, weights);
+            for (const auto &s : test) {
+                const auto p = m.classify(s.first);
+                std::fprintf(stderr, "%.6f %d\n", p.confidence, p.label == s.second ? 1 : 0);
+            }
+        }
         if (confusions) {
             // The commonest mistakes, to see where the learner's errors come from.
             Classifier m(o);

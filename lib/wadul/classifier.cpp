@@ -1,5 +1,6 @@
 // A linear SVM (one-vs-rest, squared hinge, dual coordinate descent as in LIBLINEAR) over TF-IDF
-// features: stems, stem bigrams and character n-grams, hashed into a vocabulary learned at training.
+// features: words and character n-grams of the normalised text, hashed into a vocabulary learned at
+// training. Confidence: Platt scaling of the gap between the two best scores.
 #include "wadul/classifier.hpp"
 
 #include <algorithm>
@@ -18,7 +19,7 @@ namespace wadul {
 namespace {
 
 constexpr char kMagic[4] = {'W', 'D', 'L', 'C'};
-constexpr uint32_t kFormat = 1;
+constexpr uint32_t kFormat = 2; // 1: per-word n-grams and a softmax confidence
 constexpr uint64_t kSeedWord = 0x9e3779b97f4a7c15ULL, kSeedBigram = 0xc2b2ae3d27d4eb4fULL,
                    kSeedChar = 0x165667b19e3779f9ULL;
 
@@ -65,10 +66,7 @@ void extract(const ClassifierOptions &o, const TextNormalizer::Tokens &t, RawFea
     }
     if (o.char_max <= 0) return;
     std::string padded;
-    for (const auto &w : t.words) {
-        padded.assign(1, ' ');
-        padded += w;
-        padded += ' ';
+    auto grams = [&] {
         const size_t n = padded.size();
         for (size_t s = 0; s < n; ++s) {
             uint64_t h = 0xcbf29ce484222325ULL ^ kSeedChar;
@@ -78,6 +76,23 @@ void extract(const ClassifierOptions &o, const TextNormalizer::Tokens &t, RawFea
                 if (len >= static_cast<size_t>(o.char_min)) f.chars.push_back(mix(h ^ len));
             }
         }
+    };
+    if (o.char_span) {
+        // One string of all the words: n-grams also span neighbouring words ("t ma" of "lampu jalan
+        // mati" ... "lurah pak"), a cheap hint of word order that word bigrams gave at more cost.
+        padded.assign(1, ' ');
+        for (const auto &w : t.words) {
+            padded += w;
+            padded += ' ';
+        }
+        grams();
+        return;
+    }
+    for (const auto &w : t.words) {
+        padded.assign(1, ' ');
+        padded += w;
+        padded += ' ';
+        grams();
     }
 }
 
@@ -456,10 +471,15 @@ Prediction Classifier::classify(std::string_view text) const {
         p.label = m.labels[0];
         p.confidence = 1.0;
     } else {
-        double z = 0;
-        for (size_t c = 0; c < kk; ++c) z += std::exp(m.opt.temperature * (s[c] - s[best]));
+        // The gap between the two best scores ranks texts by how likely the label is right better
+        // than a softmax of all scores (validation: accuracy of the most confident 70 % 0.872 against
+        // 0.869); a fixed Platt mapping turns it into a probability for route.threshold.
+        size_t second = best == 0 ? 1 : 0;
+        for (size_t c = 0; c < kk; ++c)
+            if (c != best && s[c] > s[second]) second = c;
         p.label = m.labels[best];
-        p.confidence = 1.0 / z;
+        p.confidence = 1.0 / (1.0 + std::exp(-(m.opt.confidence_slope * (s[best] - s[second]) +
+                                               m.opt.confidence_offset)));
     }
     if (row.idx.empty()) {
         // Nothing in the text was ever seen in training: the label is only the commonest prior.
@@ -496,10 +516,12 @@ std::string Classifier::serialize() const {
     const ClassifierOptions &o = m.opt;
     w.put<int32_t>(o.char_min);
     w.put<int32_t>(o.char_max);
-    w.put<uint8_t>(static_cast<uint8_t>((o.word_bigrams ? 1 : 0) | (o.stem ? 2 : 0) | (o.surface_words ? 4 : 0)));
+    w.put<uint8_t>(static_cast<uint8_t>((o.word_bigrams ? 1 : 0) | (o.stem ? 2 : 0) | (o.surface_words ? 4 : 0) |
+                                        (o.char_span ? 8 : 0)));
     w.put<double>(o.word_weight);
     w.put<double>(o.char_weight);
-    w.put<double>(o.temperature);
+    w.put<double>(o.confidence_slope);
+    w.put<double>(o.confidence_offset);
     w.put<uint32_t>(static_cast<uint32_t>(m.labels.size()));
     for (const auto &l : m.labels) w.str(l);
     w.vec(m.keys);
@@ -525,7 +547,10 @@ Classifier Classifier::deserialize(std::string_view data) {
     if (data.size() < sizeof kMagic || std::memcmp(data.data(), kMagic, sizeof kMagic) != 0)
         fail(kExitDataErr, "cannot load the route model: not a wadul model");
     Reader r(data.substr(sizeof kMagic));
-    if (r.get<uint32_t>() != kFormat) fail(kExitDataErr, "cannot load the route model: unknown format version");
+    const auto format = r.get<uint32_t>();
+    if (format != kFormat)
+        fail(kExitDataErr, "cannot load the route model: format {} is not {} (retrain it with wadul-route train)", format,
+             kFormat);
     Classifier out;
     Impl &m = *out.impl_;
     ClassifierOptions &o = m.opt;
@@ -535,9 +560,11 @@ Classifier Classifier::deserialize(std::string_view data) {
     o.word_bigrams = (flags & 1) != 0;
     o.stem = (flags & 2) != 0;
     o.surface_words = (flags & 4) != 0;
+    o.char_span = (flags & 8) != 0;
     o.word_weight = r.get<double>();
     o.char_weight = r.get<double>();
-    o.temperature = r.get<double>();
+    o.confidence_slope = r.get<double>();
+    o.confidence_offset = r.get<double>();
     const auto k = r.get<uint32_t>();
     for (uint32_t i = 0; i < k; ++i) m.labels.push_back(r.str());
     m.keys = r.vec<uint64_t>();

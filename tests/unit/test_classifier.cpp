@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -134,6 +135,33 @@ TEST_CASE("a corrupt model is bad data") {
             CHECK(e.code() == kExitDataErr);
         }
     }
+}
+
+TEST_CASE("a model of an older format is rejected as bad data, not misread") {
+    Classifier a;
+    a.train(samples());
+    std::string old = a.serialize();
+    REQUIRE(old.size() > 8);
+    // Format 1 (per-word n-grams, softmax confidence) had the same header with version 1.
+    const uint32_t v1 = 1;
+    old.replace(4, sizeof v1, reinterpret_cast<const char *>(&v1), sizeof v1);
+    try {
+        Classifier::deserialize(old);
+        FAIL("deserialised a format-1 model");
+    } catch (const Error &e) {
+        CHECK(e.code() == kExitDataErr);
+        CHECK(std::string(e.what()).find("format 1") != std::string::npos);
+    }
+}
+
+TEST_CASE("a complaint between two agencies is not confident enough to route alone") {
+    Classifier c;
+    c.train(samples());
+    // Equal evidence for two agencies: a small margin, below the default route.threshold of 0.5.
+    const Prediction both = c.classify("sampah menumpuk di tps, jalan berlubang dan rusak parah");
+    const Prediction clear = c.classify("lampu PJU mati, lampu jalan gelap, lampu penerangan mati");
+    CHECK(both.confidence < clear.confidence);
+    CHECK(clear.confidence > 0.5);
 }
 
 TEST_CASE("sample weights must match the samples") {
