@@ -1,6 +1,7 @@
 #include "wadul/route.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 #include <map>
 #include <set>
@@ -22,29 +23,92 @@ struct Phrase {
     std::vector<std::string> stems;
 };
 
+// One word of the complaint as the matcher sees it.
+struct Token {
+    std::string word, stem; // normalised word and its stem
+    size_t sentence;        // matches of words apart stay inside one sentence
+    bool context;           // a place or a risk ("depan SD", "rawan begal"), not the complaint's subject
+};
+
 struct Match {
-    size_t start, end, len; // first and last token of the text matched (inclusive), phrase stems
+    std::vector<size_t> pos; // the tokens matched, one per phrase stem, ascending
+    bool near;               // within kMaxGap other words; else only in the same sentence
     const Phrase *phrase;
+    size_t start() const { return pos.front(); }
+    size_t len() const { return pos.size(); }
 };
 
 constexpr size_t kMaxGap = 2;
+// A phrase whose words stand further apart in one sentence ("jalan di Desa Sumberjo ... rusak")
+// is weaker evidence than the phrase itself; so is a duty word that names a place or a risk
+// (kContextWeight of one word at most).
+constexpr double kApartWeight = 0.5;
+constexpr double kContextWeight = 0.5;
+
+// Words that make the next duty word a place ("depan SD", "di pasar") rather than the thing
+// complained about; and words that make it a fear ("sebelum ada kecelakaan", "rawan begal").
+bool is_locative(std::string_view w) {
+    static const std::set<std::string_view> k = {"di", "depan", "dekat", "deket", "samping", "sebelah",
+                                                 "belakang", "seberang", "sekitar", "pinggir"};
+    return k.count(w) != 0;
+}
+bool is_risk(std::string_view w) {
+    static const std::set<std::string_view> k = {"sebelum", "rawan", "takut", "khawatir", "kuatir",
+                                                 "cegah", "mencegah", "hindari", "menghindari",
+                                                 "antisipasi", "berpotensi", "potensi"};
+    return k.count(w) != 0;
+}
+
+// "Kec. Rembang" and "Kel. Leteh" are where the citizen lives, not the kecamatan or kelurahan
+// office; the office is meant when an office or service word stands right before the marker
+// ("kantor kecamatan", "pelayanan di kecamatan", "legalisasi di kecamatan") or when the person
+// is named ("camat", "lurah": other words than the markers, though they share the stem).
+constexpr std::string_view kAddressMarkers[] = {"kecamatan", "kelurahan"};
+constexpr std::string_view kOfficeWords[] = {"kantor", "pelayanan", "layanan", "pegawai", "petugas", "staf",
+                                             "pihak", "aparat", "legalisasi", "pengantar", "paten", "urus",
+                                             "loket", "sekretaris"};
+
+// Sentence ends: '!', '?', ';', a line break, and a '.' before a space, except after a single
+// letter or an address or title abbreviation ("Kec. Sale", "Jl. Kartini", "dr. R. Soetrasno").
+std::vector<std::string_view> split_sentences(std::string_view text) {
+    static const std::set<std::string> kAbbrev = {"kec", "kab", "kel", "ds", "dsn", "dk", "jl", "jln", "gg",
+                                                  "rt", "rw", "no", "dr", "drg", "ir", "prof", "bpk", "sdr",
+                                                  "kh", "hj", "st", "ny", "tn", "rp", "dkk", "kp"};
+    std::vector<std::string_view> out;
+    size_t from = 0;
+    auto cut = [&](size_t end) {
+        if (end > from) out.push_back(text.substr(from, end - from));
+        from = end + 1;
+    };
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '!' || c == '?' || c == ';' || c == '\n') {
+            cut(i);
+        } else if (c == '.' && (i + 1 == text.size() || text[i + 1] == ' ')) {
+            size_t b = i;
+            while (b > from && std::isalpha(static_cast<unsigned char>(text[b - 1]))) --b;
+            std::string word(text.substr(b, i - b));
+            for (auto &ch : word) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            if (word.size() > 1 && !kAbbrev.count(word)) cut(i);
+        }
+    }
+    cut(text.size());
+    return out;
+}
 
 // SMS abbreviations of duty words that the shared normaliser does not know (it keeps to function
 // words and the commonest nouns); applied before it, word by word.
-std::string expand_duty_slang(std::string_view text) {
-    static const std::map<std::string, std::string> kExtra = {
+std::string_view duty_slang(std::string_view w) {
+    static const std::map<std::string_view, std::string_view> kExtra = {
         {"rsk", "rusak"},      {"rusk", "rusak"},     {"lubang2", "lubang"}, {"brlubang", "berlubang"},
         {"lmp", "lampu"},      {"pdm", "pdam"},       {"lstrk", "listrik"},  {"lstrik", "listrik"},
         {"sampa", "sampah"},   {"smph", "sampah"},    {"mcet", "macet"},     {"ktp-el", "ktp"},
         {"ekatepe", "ktp"},    {"katepe", "ktp"},     {"kk-nya", "kk"},      {"puskes", "puskesmas"},
         {"pkesmas", "puskesmas"}, {"skolah", "sekolah"}, {"bnsos", "bansos"}, {"bantuan2", "bantuan"},
+        {"dkt", "dekat"},      {"dket", "dekat"},     {"smpng", "samping"},  {"sblh", "sebelah"},
     };
-    std::string out;
-    for (const auto &w : split_words(text)) {
-        auto it = kExtra.find(w);
-        out += (out.empty() ? "" : " ") + (it == kExtra.end() ? w : it->second);
-    }
-    return out;
+    auto it = kExtra.find(w);
+    return it == kExtra.end() ? w : it->second;
 }
 
 // Evidence from duty words grows with the number of stems matched, and saturates: one word alone
@@ -77,10 +141,59 @@ struct Router::Impl {
     std::set<std::string> codes;
     std::optional<Classifier> model;
     std::string model_error;
+    std::set<std::string> office_stems; // kOfficeWords, stemmed
+    std::set<std::string> place_stems;  // names after a marker in duty phrases ("camat sale": "sale")
+
+    std::vector<Token> tokenize(std::string_view text);
 };
+
+std::vector<Token> Router::Impl::tokenize(std::string_view text) {
+    std::vector<Token> out;
+    const std::vector<std::string_view> sentences = split_sentences(text);
+    for (size_t s = 0; s < sentences.size(); ++s) {
+        std::vector<std::string> said; // every word of the sentence, function words too
+        const size_t first = out.size();
+        for (const auto &raw : split_words(sentences[s])) {
+            const std::string_view w = duty_slang(raw);
+            const bool context = (!said.empty() && (is_locative(said.back()) || is_risk(said.back()))) ||
+                                 (said.size() > 1 && is_risk(said[said.size() - 2]));
+            if (raw == kNumberToken) {
+                out.push_back({raw, raw, s, false});
+            } else {
+                // The shared normaliser word by word, so each token knows the words before it.
+                TextNormalizer::Tokens t = norm.analyse(w);
+                for (size_t i = 0; i < t.words.size(); ++i) out.push_back({t.words[i], t.stems[i], s, context});
+            }
+            const std::string_view e = expand_slang(w);
+            said.emplace_back(e.substr(e.rfind(' ') == std::string_view::npos ? 0 : e.rfind(' ') + 1));
+        }
+        // Addresses: the marker and a place name after it say where, not whose duty; dropped, so
+        // "jalan di Desa Sumberjo Kec. Rembang rusak" still reads "jalan ... rusak".
+        std::vector<bool> drop(out.size() - first, false);
+        for (size_t i = first; i < out.size(); ++i) {
+            const bool marker = std::find(std::begin(kAddressMarkers), std::end(kAddressMarkers), out[i].word) !=
+                                std::end(kAddressMarkers);
+            if (marker && i > first && office_stems.count(out[i - 1].stem)) {
+                out[i].context = false; // "pelayanan di kecamatan": the office itself, not a place
+                continue;
+            }
+            if (!marker) continue;
+            drop[i - first] = true;
+            if (i + 1 < out.size() && place_stems.count(out[i + 1].stem)) drop[i + 1 - first] = true;
+        }
+        size_t k = first;
+        for (size_t i = first; i < out.size(); ++i)
+            if (!drop[i - first] && k++ != i) out[k - 1] = std::move(out[i]);
+        out.resize(k);
+    }
+    return out;
+}
 
 Router::Router(const std::vector<AgencyDuties> &agencies, std::optional<Classifier> model)
     : impl_(std::make_unique<Impl>()) {
+    for (const auto w : kOfficeWords) impl_->office_stems.insert(impl_->norm.stem(std::string(w)));
+    std::set<std::string> marker_stems;
+    for (const auto w : kAddressMarkers) marker_stems.insert(impl_->norm.stem(std::string(w)));
     for (const auto &a : agencies) {
         impl_->codes.insert(a.code);
         for (const auto &d : a.duties) {
@@ -93,6 +206,8 @@ Router::Router(const std::vector<AgencyDuties> &agencies, std::optional<Classifi
             const bool dup = std::any_of(impl_->phrases.begin(), impl_->phrases.end(), [&](const Phrase &q) {
                 return q.agency == p.agency && q.stems == p.stems;
             });
+            for (size_t i = 0; i + 1 < p.stems.size(); ++i)
+                if (marker_stems.count(p.stems[i])) impl_->place_stems.insert(p.stems[i + 1]);
             if (!p.stems.empty() && !all_numbers && !dup) impl_->phrases.push_back(std::move(p));
         }
     }
@@ -127,49 +242,70 @@ bool Router::has_model() const { return impl_->model.has_value(); }
 const std::string &Router::model_error() const { return impl_->model_error; }
 
 RouteDecision Router::by_duty_words(std::string_view text) {
-    const std::vector<std::string> stems = impl_->norm.tokens(expand_duty_slang(text));
+    const std::vector<Token> toks = impl_->tokenize(text);
     std::vector<Match> matches;
     for (const auto &p : impl_->phrases) {
         const size_t n = p.stems.size();
-        for (size_t i = 0; i < stems.size(); ++i) {
-            if (stems[i] != p.stems[0]) continue;
-            // The words of a phrase in order, with at most kMaxGap words between them in all:
-            // "jalan rsk berlubang" still says "jalan berlubang".
-            size_t k = 1, j = i + 1, gaps = 0;
-            while (k < n && j < stems.size() && gaps <= kMaxGap) {
-                if (stems[j] == p.stems[k]) ++k;
-                else ++gaps;
-                ++j;
-            }
-            if (k == n && gaps <= kMaxGap) matches.push_back({i, j - 1, n, &p});
+        for (size_t i = 0; i < toks.size(); ++i) {
+            if (toks[i].stem != p.stems[0]) continue;
+            // The words of a phrase in order, the earliest of each: near when at most kMaxGap other
+            // words stand between them ("jalan rsk berlubang" still says "jalan berlubang"), apart
+            // when further but in the same sentence.
+            Match m{{i}, true, &p};
+            for (size_t j = i + 1; m.len() < n && j < toks.size() && toks[j].sentence == toks[i].sentence; ++j)
+                if (toks[j].stem == p.stems[m.len()]) m.pos.push_back(j);
+            if (m.len() < n) continue;
+            m.near = m.pos.back() - m.pos.front() + 1 - n <= kMaxGap;
+            matches.push_back(std::move(m));
         }
     }
     // A phrase inside a longer matched phrase says less: "jalan" inside "lampu jalan" is the
-    // lamp's, not the road's. Of two phrases that overlap without one containing the other, the
-    // one that starts first is the head of the noun phrase in Indonesian ("lampu jalan rusak" is
-    // a broken street lamp, not a broken road), so the later one is set aside.
-    auto contains = [](const Match &o, const Match &m) {
-        return o.len > m.len && o.start <= m.start && m.end <= o.end;
+    // lamp's, not the road's. Of two phrases of different agencies that claim the same word, the
+    // near one beats the one apart, and of two alike the one that starts first is the head of the
+    // noun phrase in Indonesian ("lampu jalan rusak" is a broken street lamp, not a broken road).
+    auto within = [](const Match &o, const Match &m) {
+        return std::includes(o.pos.begin(), o.pos.end(), m.pos.begin(), m.pos.end());
     };
-    std::vector<const Match *> kept;
+    auto shares = [](const Match &o, const Match &m) {
+        return std::find_first_of(o.pos.begin(), o.pos.end(), m.pos.begin(), m.pos.end()) != o.pos.end();
+    };
+    std::map<const Phrase *, const Match *> best; // per phrase, its strongest kept match
+    auto weight = [&](const Match &m, bool with_context) {
+        double w = static_cast<double>(m.len()) * (m.near ? 1 : kApartWeight);
+        // A place or a risk counts as part of one word, however long its phrase: "depan kantor
+        // kecamatan Sulang" says where, as "depan SD" does.
+        return with_context && toks[m.start()].context ? std::min(w, 1.0) * kContextWeight : w;
+    };
     for (const auto &m : matches) {
         bool drop = false;
         for (const auto &o : matches) {
-            if (&o == &m) continue;
-            const bool overlap = o.start <= m.end && m.start <= o.end;
-            drop = drop || contains(o, m) ||
-                   (overlap && o.start < m.start && !contains(m, o) && o.phrase->agency != m.phrase->agency);
+            if (&o == &m || (m.near && !o.near)) continue;
+            const bool contained = o.len() > m.len() && within(o, m);
+            const bool beaten = o.phrase->agency != m.phrase->agency && shares(o, m) && !within(m, o) &&
+                                ((o.near && !m.near) || o.start() < m.start());
+            drop = drop || contained || beaten;
         }
-        if (!drop) kept.push_back(&m);
+        if (drop) continue;
+        auto &b = best[m.phrase];
+        if (!b || weight(m, true) > weight(*b, true)) b = &m;
     }
-    // Each agency scores the stems of its distinct phrases: more and longer phrases, more weight.
-    std::map<std::string, std::pair<double, std::vector<std::string>>> by_agency;
-    std::set<const Phrase *> counted;
-    for (const Match *m : kept) {
-        if (!counted.insert(m->phrase).second) continue;
+    // Each agency scores the words of its distinct phrases: more and longer phrases, more weight.
+    // `share` discounts places and risks, which tell how the complaint ranks among agencies;
+    // `strength` does not, and says how sure the words are of any agency at all.
+    struct Score {
+        double share = 0, strength = 0;
+        std::vector<std::string> phrases;
+    };
+    std::map<std::string, Score> by_agency;
+    // In the registry's order: the phrases lie in one vector, so their addresses ascend.
+    for (const auto &[phrase, m] : best) {
         auto &e = by_agency[m->phrase->agency];
-        e.first += static_cast<double>(m->len);
-        e.second.push_back(m->phrase->text);
+        e.share += weight(*m, true);
+        e.strength += weight(*m, false);
+        std::string label = m->phrase->text;
+        if (!m->near) label += " (apart)";
+        if (toks[m->start()].context) label += " (context)";
+        e.phrases.push_back(label);
     }
     RouteDecision d;
     if (by_agency.empty()) {
@@ -177,20 +313,20 @@ RouteDecision Router::by_duty_words(std::string_view text) {
         return d;
     }
     std::vector<std::pair<double, std::string>> ranked;
-    for (const auto &[code, e] : by_agency) ranked.emplace_back(e.first, code);
+    for (const auto &[code, e] : by_agency) ranked.emplace_back(e.share, code);
     std::sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) {
         return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
     const double top = ranked[0].first;
     const double second = ranked.size() > 1 ? ranked[1].first : 0;
     d.agency = ranked[0].second;
-    d.confidence = evidence(top) * top / (top + second);
+    d.confidence = evidence(by_agency[*d.agency].strength) * top / (top + second);
     if (ranked.size() == 1) {
-        d.reason = "duty words: " + join(by_agency[ranked[0].second].second, ", ");
+        d.reason = "duty words: " + join(by_agency[ranked[0].second].phrases, ", ");
     } else {
         std::vector<std::string> parts;
         for (const auto &[score, code] : ranked)
-            parts.push_back(fmt::format("{} ({})", code, join(by_agency[code].second, ", ")));
+            parts.push_back(fmt::format("{} ({})", code, join(by_agency[code].phrases, ", ")));
         d.reason = (top == second ? "duty words tie: " : "duty words: ") + join(parts, "; ");
     }
     return d;

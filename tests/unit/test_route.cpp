@@ -437,3 +437,92 @@ TEST_CASE("the shipped registry parses and has the fourteen kecamatan") {
         CHECK(dec.confidence >= 0.5);
     }
 }
+
+TEST_CASE("an address is where the citizen lives, not the kecamatan office") {
+    Router r({{"DPU", {"jalan rusak"}},
+              {"KEC-SALE", {"camat sale", "kantor kecamatan sale", "pelayanan kecamatan sale"}},
+              {"KOMINFO", {"sinyal"}},
+              {"PEM", {"camat", "kelurahan"}}});
+    // "Kec. Sale" is dropped, so the phrase around it is whole again.
+    auto d = r.decide("Jalan di Desa Tahunan Kec. Sale rusak parah");
+    REQUIRE(d.agency);
+    CHECK(*d.agency == "DPU");
+    CHECK(d.reason == "duty words: jalan rusak");
+    d = r.decide("Sinyal HP di Desa Tahunan Kec. Sale hilang total");
+    REQUIRE(d.agency);
+    CHECK(*d.agency == "KOMINFO");
+    CHECK(d.reason == "duty words: sinyal");
+    d = r.decide("Warga Kecamatan Sale dan Kel. Leteh mohon perhatian");
+    CHECK_FALSE(d.agency);
+    // The office, its service, or the camat in person still reach the kecamatan.
+    for (const char *text : {"pelayanan di kecamatan Sale lambat", "kantor kec. Sale tutup jam 10",
+                             "Pak Camat Sale tidak pernah di tempat"}) {
+        d = r.decide(text);
+        INFO(text, " → ", d.reason);
+        REQUIRE(d.agency);
+        CHECK(*d.agency == "KEC-SALE");
+        CHECK(d.confidence >= 0.75);
+    }
+}
+
+TEST_CASE("words apart in one sentence are weaker, places and risks weaker still") {
+    Router r({{"DPU", {"jalan rusak"}}, {"DIK", {"SD"}}, {"POL", {"kecelakaan"}}, {"PJU", {"lampu jalan"}}});
+    const auto near = r.decide("jalan rusak");
+    const auto apart = r.decide("jalan menuju makam desa kami sudah lama rusak");
+    REQUIRE(apart.agency);
+    CHECK(*apart.agency == "DPU");
+    CHECK(apart.reason == "duty words: jalan rusak (apart)");
+    CHECK(apart.confidence < near.confidence);
+    // Not across sentences.
+    CHECK_FALSE(r.decide("Jalan menuju makam sudah dicor. Pagarnya rusak.").agency);
+    // "depan SD" is a landmark and "sebelum ada kecelakaan" a fear: they rank below the road.
+    const auto d = r.decide("jalan rusak depan SD, mohon diperbaiki sebelum ada kecelakaan");
+    REQUIRE(d.agency);
+    CHECK(*d.agency == "DPU");
+    CHECK(d.reason == "duty words: DPU (jalan rusak); DIK (SD (context)); POL (kecelakaan (context))");
+    CHECK(d.confidence > 0.6);
+    // Alone, a duty word after "di" is as sure as ever.
+    CHECK(r.decide("antrean panjang di SD").confidence == doctest::Approx(r.decide("SD").confidence));
+    // A phrase apart never outranks a phrase whose words stand together.
+    const auto lamp = r.decide("lampu di depan rumah mati, jalan juga rusak");
+    REQUIRE(lamp.agency);
+    CHECK(*lamp.agency == "DPU");
+}
+
+TEST_CASE("the shipped registry routes the demo's complaints where a citizen would expect") {
+    std::vector<AgencyDuties> d;
+    for (const auto &a : parse_registry(WADUL_SOURCE_DIR "/etc/agencies.toml")) d.push_back({a.code, a.duties});
+    Router r(d);
+    const std::pair<const char *, const char *> cases[] = {
+        {"Jalan di Desa Sumberjo Kec. Rembang rusak parah, banyak lubang besar depan SD. Mohon segera diperbaiki "
+         "sebelum ada kecelakaan.",
+         "DPUTARU"},
+        {"Sinyal HP di Desa Tahunan Kec. Sale hilang total, susah hubungi keluarga.", "DINKOMINFO"},
+        {"Pupuk subsidi di kios Kec. Sulang langka, petani tdk kebagian padahal sdh musim tanam.", "DINTANPAN"},
+        {"lampu PJU di jln Gatot Subroto dkt pertigaan mati sdh seminggu, malam gelap bgt rawan begal", "DINHUB"},
+        {"Air PDAM di Perumahan Gedongmulyo Lasem mati total 3 hari tagihan tetap jalan.", "PDAM"},
+        {"Tolong Pak, RSUD dr. R. Soetrasno menolak pasien BPJS ibu saya dengan alasan kamar penuh.", "RSUD"},
+        {"Parkir liar di depan pasar Rembang bikin macet tiap pagi", "DINHUB"},
+        {"Ada anjing liar berkeliaran dekat SD Sumberjo, sudah menggigit 2 anak.", "DINTANPAN"},
+        {"Kepala desa Sumberjo Kec. Rembang tidak transparan soal dana desa", "DINPERMADES"},
+        {"Sampah menumpuk di Kel. Leteh Kec. Rembang sudah seminggu", "DLH"},
+        {"Pelayanan di kantor Kecamatan Sale lambat sekali, pegawai sering tidak ada", "KEC-SALE"},
+        {"Legalisasi di kecamatan Kragan harus bayar 50rb, apa benar?", "KEC-KRAGAN"},
+        {"Pak Camat Lasem tidak pernah ada di kantor", "KEC-LASEM"},
+        {"jalan rusak di depan kantor kecamatan Sulang", "DPUTARU"},
+    };
+    for (const auto &[text, want] : cases) {
+        const auto dec = r.decide(text);
+        INFO(text, " → ", dec.reason);
+        REQUIRE(dec.agency);
+        CHECK(*dec.agency == want);
+        CHECK(dec.confidence >= 0.6);
+    }
+    // Unclear: to triage.
+    for (const char *text : {"Warga Kec. Bulu mohon perhatian bapak bupati",
+                             "Ada pungutan liar di sekolah SMP negeri untuk seragam dan buku"}) {
+        const auto dec = r.decide(text);
+        INFO(text, " → ", dec.reason);
+        CHECK(dec.confidence < 0.5);
+    }
+}
