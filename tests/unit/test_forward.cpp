@@ -1,19 +1,30 @@
 // The forward workflow on an in-memory store: officers' commands, citizens' CEK and further SMS,
-// what gets queued for whom, and the events each step leaves (no modem; a fake transport for sends).
+// what gets queued for whom, and the events each step leaves. Sends go through the real modem
+// code, libgammu on its file-backed dummy phone, and what went out is read back from libgammu's
+// own debug log (logformat textall), as tests/support/forward_env.sh does for the tools.
 #include <doctest/doctest.h>
 
-#include <map>
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <unistd.h>
+#include <utility>
 #include <vector>
 
 #include "wadul/complaint.hpp"
 #include "wadul/config.hpp"
 #include "wadul/forward.hpp"
 #include "wadul/log.hpp"
+#include "wadul/modem.hpp"
 #include "wadul/outbox.hpp"
 #include "wadul/store.hpp"
 #include "wadul/transport.hpp"
 
 using namespace wadul;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -22,24 +33,120 @@ const std::string kLiaison = "+6281200000001"; // DPUPR
 const std::string kHead = "+6281200000002";    // DPUPR
 const std::string kOther = "+6281200000003";   // DINKES liaison
 
-struct FakeModem : Transport {
-    std::vector<std::pair<std::string, std::string>> sent;
-    std::string fail_to;
-    void scan_inbox(const std::function<bool(const InboxPart &)> &,
-                    const std::function<void(const UnreadablePart &)> &) override {}
-    bool remove(int, int) override { return false; }
-    SendResult send(const std::string &to, const std::string &text, int) override {
-        SendResult r;
-        if (to == fail_to) {
-            r.error = "network busy";
-            return r;
-        }
-        sent.emplace_back(to, text);
-        r.ok = true;
-        r.parts = 1;
-        return r;
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        std::string t = (fs::temp_directory_path() / "wadul-test-XXXXXX").string();
+        REQUIRE(mkdtemp(t.data()) != nullptr);
+        path = t;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
     }
 };
+
+bool starts_with(const std::string &s, const std::string &prefix) {
+    return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// A line of libgammu's hex dump: "05 |00 |03 ..." or "00 |48H|00 |61a...".
+bool hex_dump_line(const std::string &l) {
+    return l.size() >= 4 && std::isxdigit(static_cast<unsigned char>(l[0])) &&
+           std::isxdigit(static_cast<unsigned char>(l[1])) && l[2] == ' ' && l[3] == '|';
+}
+
+int hex_byte(const std::string &s) {
+    return static_cast<int>(std::strtol(s.c_str(), nullptr, 16));
+}
+
+// One SMS part as libgammu's textall debug log shows it.
+struct LoggedPart {
+    std::string to, text;
+    int ref = -1, no = 1, total = 1; // from the UDH 05 00 03 RR TT PP; none: 1 of 1
+};
+
+// The parts sent in a debug log, in order. Mirrors parts_in_log in tests/support/forward_env.sh:
+// each part is a block from "SMS Submit" to "Leaving GSM_SendSMS" with the "Recipient number"
+// line, the UDH dump, and after the "7 bit SMS, length" / "Unicode SMS, length" line (and the
+// empty and hex-dump lines that follow it) the part's text in UTF-8, on as many lines as it has.
+std::vector<LoggedPart> parts_in_log(const fs::path &log) {
+    std::vector<LoggedPart> out;
+    std::ifstream in(log);
+    REQUIRE(in);
+    std::string l;
+    bool inpart = false, want_udh = false, pre = false, intext = false;
+    LoggedPart p;
+    while (std::getline(in, l)) {
+        if (l == "SMS Submit") {
+            inpart = true;
+            want_udh = pre = intext = false;
+            p = LoggedPart{};
+            continue;
+        }
+        if (!inpart)
+            continue;
+        if (l == "Leaving GSM_SendSMS") {
+            out.push_back(p);
+            inpart = false;
+            continue;
+        }
+        if (intext) {
+            p.text += "\n" + l;
+            continue;
+        }
+        if (pre) {
+            if (l.empty() || hex_dump_line(l))
+                continue;
+            pre = false;
+            intext = true;
+            p.text = l;
+            continue;
+        }
+        const std::string rn = "Recipient number \"";
+        if (starts_with(l, rn) && l.size() > rn.size() && l.back() == '"') {
+            p.to = l.substr(rn.size(), l.size() - rn.size() - 1);
+        } else if (starts_with(l, "UDH, length ")) {
+            want_udh = true;
+        } else if (want_udh && hex_dump_line(l)) {
+            // "05 |00 |03 |RR |TT |PP": each byte is two hex digits, then its printable form.
+            std::vector<int> b;
+            for (size_t i = 0; i + 1 < l.size(); i += 4)
+                b.push_back(hex_byte(l.substr(i, 2)));
+            REQUIRE(b.size() >= 6);
+            REQUIRE(b[0] == 5);
+            p.ref = b[3];
+            p.total = b[4];
+            p.no = b[5];
+            want_udh = false;
+        } else if (starts_with(l, "7 bit SMS, length ") || starts_with(l, "Unicode SMS, length ")) {
+            pre = true;
+        }
+    }
+    return out;
+}
+
+// Whole messages: the parts of one concatenated SMS joined, checked to arrive whole and in order.
+std::vector<std::pair<std::string, std::string>> messages_in_log(const fs::path &log) {
+    std::vector<std::pair<std::string, std::string>> out;
+    const auto parts = parts_in_log(log);
+    for (size_t i = 0; i < parts.size();) {
+        const LoggedPart &first = parts[i];
+        REQUIRE(first.no == 1);
+        REQUIRE(!first.to.empty());
+        std::string text;
+        for (int k = 1; k <= first.total; ++k, ++i) {
+            REQUIRE(i < parts.size());
+            REQUIRE(parts[i].to == first.to);
+            REQUIRE(parts[i].ref == first.ref);
+            REQUIRE(parts[i].total == first.total);
+            REQUIRE(parts[i].no == k);
+            text += parts[i].text;
+        }
+        out.emplace_back(first.to, text);
+    }
+    return out;
+}
 
 struct World {
     Db db = Db::memory();
@@ -49,6 +156,7 @@ struct World {
     ForwardSummary sum;
 
     World() {
+        setup_modem();
         db.exec("INSERT INTO agency(id, code, name, kind) VALUES (1, 'DPUPR', 'Dinas PUPR', 'opd'), "
                 "(2, 'DINKES', 'Dinas Kesehatan', 'opd')");
         Stmt o(db, "INSERT INTO officer(agency_id, name, phone, role, valid_from) VALUES (?, ?, ?, ?, 0)");
@@ -88,23 +196,51 @@ struct World {
         queue_notifications(db, cfg, opt, log, sum);
     }
 
-    FakeModem modem;
+    // The modem: libgammu's dummy phone in a temp dir, its debug log read after each send step.
+    TempDir dir;
+    fs::path gammu_log = dir.path / "gammu.log";
+    std::string fail_to; // refused like WADUL_TEST_SEND_FAIL does (ForwardOptions::fail_recipient)
+    std::vector<std::pair<std::string, std::string>> sent; // (recipient, text) of every message sent
+
+    void setup_modem() {
+        fs::create_directories(dir.path / "phone");
+        cfg.modem.device = (dir.path / "phone").string();
+        cfg.modem.connection = "none";
+        cfg.modem.model = "dummy";
+        cfg.modem.debug_log = gammu_log.string();
+    }
+
     void send() {
         ForwardOptions opt;
         opt.now = now;
+        opt.fail_recipient = fail_to;
+        // libgammu truncates the log at every connection and send_queue opens none when nothing is
+        // due: start each step without one.
+        fs::remove(gammu_log);
+        const long sent_before = sum.sent, parts_before = sum.parts;
         send_queue(
-            db, cfg, opt, [&] { return std::unique_ptr<Transport>(new ForwardingModem(modem)); }, log, sum);
-    }
-    struct ForwardingModem : Transport { // hands sends to the World's FakeModem, which outlives it
-        FakeModem &m;
-        explicit ForwardingModem(FakeModem &fm) : m(fm) {}
-        void scan_inbox(const std::function<bool(const InboxPart &)> &a,
-                        const std::function<void(const UnreadablePart &)> &b) override {
-            m.scan_inbox(a, b);
+            db, cfg, opt,
+            [&] { return std::unique_ptr<Transport>(new GammuModem(cfg)); },
+            log, sum);
+        // The modem is closed by now (send_queue owns it): its log is complete.
+        long parts = 0, messages = 0;
+        if (fs::exists(gammu_log)) {
+            parts = static_cast<long>(parts_in_log(gammu_log).size());
+            for (auto &m : messages_in_log(gammu_log)) {
+                sent.push_back(std::move(m));
+                ++messages;
+            }
         }
-        bool remove(int f, int l) override { return m.remove(f, l); }
-        SendResult send(const std::string &to, const std::string &t, int p) override { return m.send(to, t, p); }
-    };
+        CHECK(messages == sum.sent - sent_before);
+        CHECK(parts == sum.parts - parts_before);
+        // What libgammu sent is exactly what the store says went out, message by message.
+        std::vector<std::pair<std::string, std::string>> in_store, in_log = sent;
+        for (const auto &r : list_outbox(db, "sent"))
+            in_store.emplace_back(r.recipient, r.text);
+        std::sort(in_store.begin(), in_store.end());
+        std::sort(in_log.begin(), in_log.end());
+        CHECK(in_log == in_store);
+    }
 
     std::int64_t complaint_of(std::int64_t inbound_id) {
         Stmt q(db, "SELECT complaint_id FROM inbound WHERE id = ?");
@@ -318,9 +454,9 @@ TEST_CASE("a repeated JAWAB: the same text is ignored, after approval it is refu
     w.run();
     w.send();
     // ack, 2 forwards, approval, answer, and a status reply to each of the 3 refused JAWAB
-    CHECK(w.modem.sent.size() == 8);
+    CHECK(w.sent.size() == 8);
     int answers = 0;
-    for (const auto &s : w.modem.sent)
+    for (const auto &s : w.sent)
         answers += s.first == kCitizen && contains(s.second, "Jawaban Dinas PUPR");
     CHECK(answers == 1);
 }
@@ -468,7 +604,7 @@ TEST_CASE("re-routing forwards again to the new agency and stops what was queued
     x.route(c2, 2);
     x.run();
     x.send();
-    for (const auto &s : x.modem.sent)
+    for (const auto &s : x.sent)
         CHECK(s.first != kLiaison);
     CHECK(x.count("SELECT count(*) FROM outbound WHERE status = 'failed' AND last_error LIKE 'superseded%'") == 2);
 }
@@ -503,7 +639,7 @@ TEST_CASE("send: a failing recipient is retried with backoff, then failed; the r
     World w;
     w.cfg.forward.max_attempts = 2;
     w.cfg.forward.retry_seconds = 60;
-    w.modem.fail_to = kCitizen;
+    w.fail_to = kCitizen;
     w.forwarded_complaint();
     w.send();
     CHECK(w.sum.retrying == 1);
@@ -521,12 +657,36 @@ TEST_CASE("send: a failing recipient is retried with backoff, then failed; the r
         r.sms("+628570000010" + std::to_string(i), "Keluhan " + std::to_string(i));
     r.run();
     r.send();
-    CHECK(r.modem.sent.size() == 2);
+    CHECK(r.sent.size() == 2);
     CHECK(r.sum.left == 2);
     r.now += 30;
     r.send();
-    CHECK(r.modem.sent.size() == 2);
+    CHECK(r.sent.size() == 2);
     r.now += 30;
     r.send();
-    CHECK(r.modem.sent.size() == 4);
+    CHECK(r.sent.size() == 4);
+}
+
+TEST_CASE("the debug-log reader gives back what the modem sent: lines, UCS-2, concatenated parts") {
+    World w; // only for its dummy phone and config
+    const std::string lines = "Jawaban Dinas PUPR:\nJalan sudah diaspal 😡\nTerima kasih.";
+    std::string long_text;
+    for (int i = 0; i < 30; ++i)
+        long_text += "jalan rusak ";
+    {
+        GammuModem modem(w.cfg);
+        CHECK(modem.send(kCitizen, lines, 3).ok);
+        const SendResult r = modem.send(kLiaison, long_text, 3);
+        CHECK(r.ok);
+        CHECK(r.parts == 3);
+    }
+    const auto parts = parts_in_log(w.gammu_log);
+    REQUIRE(parts.size() == 4);
+    CHECK(parts[0].ref == -1);
+    CHECK(parts[3].no == 3);
+    CHECK(parts[3].total == 3);
+    const auto msgs = messages_in_log(w.gammu_log);
+    REQUIRE(msgs.size() == 2);
+    CHECK(msgs[0] == std::make_pair(kCitizen, lines));
+    CHECK(msgs[1] == std::make_pair(kLiaison, long_text));
 }
