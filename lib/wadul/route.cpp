@@ -415,6 +415,18 @@ RouteRun route_pending(Db &db, const Config &cfg, Timestamp now, Log &log) {
         }
     }
     Router router = Router::from_store(db);
+    if (!router.model_error().empty() && cfg.route.learn && !run.retrained) {
+        // A model this wadul cannot read (an older format after an upgrade) is rebuilt from the
+        // store's own confirmed history rather than left to warn every run.
+        const TrainResult t = train_from_store(db, now);
+        if (t.stored) {
+            run.retrained = true;
+            run.train_samples = t.samples;
+            log.info("router retrained on {} confirmed complaints, {} agencies: the stored model was unusable",
+                     t.samples, t.labels);
+            router = Router::from_store(db);
+        }
+    }
     if (!router.model_error().empty())
         log.warn("the stored routing model is unusable ({}); routing by duty words only until 'wadul-route train'",
                  router.model_error());

@@ -526,3 +526,25 @@ TEST_CASE("the shipped registry routes the demo's complaints where a citizen wou
         CHECK(dec.confidence < 0.5);
     }
 }
+
+TEST_CASE("a stored model this wadul cannot read is rebuilt from the confirmed history") {
+    Store s;
+    Timestamp at = 1000;
+    for (int i = 0; i < 3; ++i, at += 10) {
+        s.assign(s.complaint("aspal mengelupas retak tanjakan " + std::to_string(i), at), "DPU", false, at + 1);
+        s.assign(s.complaint("tiang penerangan padam perempatan " + std::to_string(i), at + 2), "DISHUB", false, at + 3);
+    }
+    // As an upgrade leaves it: a model in an older format, trained after the last confirmation.
+    s.db.exec("INSERT INTO route_model(id, trained_at, samples, data) VALUES (1, 99999, 6, x'00ff00')");
+    CHECK_FALSE(learning_due(s.db));
+    const auto run = route_pending(s.db, s.cfg, 100000, s.log);
+    CHECK(run.retrained);
+    CHECK(run.train_samples == 6);
+    CHECK(Router::from_store(s.db).has_model());
+    // Without learning, the damaged model stays and routing falls back to duty words.
+    Store t;
+    t.cfg.route.learn = false;
+    t.db.exec("INSERT INTO route_model(id, trained_at, samples, data) VALUES (1, 1, 1, x'00ff00')");
+    CHECK_FALSE(route_pending(t.db, t.cfg, 100000, t.log).retrained);
+    CHECK_FALSE(Router::from_store(t.db).has_model());
+}
