@@ -7,6 +7,7 @@
 #include <gammu.h>
 
 #include "wadul/error.hpp"
+#include "wadul/json.hpp"
 #include "wadul/store.hpp"
 
 namespace wadul {
@@ -167,35 +168,6 @@ std::string tsv_field(const std::string &s) {
     return out;
 }
 
-std::string json_string(const std::string &s) {
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (c < 0x20)
-                out += fmt::format("\\u{:04x}", c);
-            else
-                out += static_cast<char>(c);
-        }
-    }
-    return out + "\"";
-}
-
 std::string opt_time(const std::optional<Timestamp> &t) {
     return t ? format_wib(*t) : "";
 }
@@ -225,12 +197,12 @@ std::string format_outbox(const std::vector<OutRow> &rows, const std::string &fo
                 "{}\n  {{\"id\": {}, \"status\": {}, \"attempts\": {}, \"recipient\": {}, \"purpose\": {}, "
                 "\"ticket\": {}, \"created_at\": {}, \"next_attempt_at\": {}, \"sent_at\": {}, \"parts\": {}, "
                 "\"last_error\": {}, \"dedupe\": {}, \"text\": {}}}",
-                i ? "," : "", r.id, json_string(r.status), r.attempts, json_string(r.recipient), json_string(r.purpose),
-                r.ticket ? json_string(*r.ticket) : "null", json_string(format_iso8601(r.created_at)),
-                json_string(format_iso8601(r.next_attempt_at)),
-                r.sent_at ? json_string(format_iso8601(*r.sent_at)) : "null",
-                r.parts ? std::to_string(*r.parts) : "null", r.last_error ? json_string(*r.last_error) : "null",
-                json_string(r.dedupe), json_string(r.text));
+                i ? "," : "", r.id, json_quote(r.status), r.attempts, json_quote(r.recipient), json_quote(r.purpose),
+                r.ticket ? json_quote(*r.ticket) : "null", json_quote(format_iso8601(r.created_at)),
+                json_quote(format_iso8601(r.next_attempt_at)),
+                r.sent_at ? json_quote(format_iso8601(*r.sent_at)) : "null",
+                r.parts ? std::to_string(*r.parts) : "null", r.last_error ? json_quote(*r.last_error) : "null",
+                json_quote(r.dedupe), json_quote(r.text));
         }
         return out + (rows.empty() ? "]\n" : "\n]\n");
     }

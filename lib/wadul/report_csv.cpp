@@ -35,7 +35,7 @@ private:
 
 std::string i(int v) { return std::to_string(v); }
 
-const Stage kMeasured[] = {Stage::Disposition, Stage::Answer, Stage::Approval, Stage::Followup};
+const Stage kMeasured[] = {Stage::disposition, Stage::answer, Stage::approval, Stage::followup};
 
 CsvTable summary(const MonthlyReport &r, const Fmt &f) {
     CsvTable t{"ringkasan", {{"kode", "indikator", "bulan_ini", "bulan_lalu", "perubahan"}}};
@@ -67,7 +67,7 @@ CsvTable summary(const MonthlyReport &r, const Fmt &f) {
             if (x.done + x.overdue == 0) return std::nullopt;
             return static_cast<double>(x.on_time) / (x.done + x.overdue);
         };
-        const std::string key = std::string("on_time_") + stage_key(static_cast<Stage>(s)) + "_pct";
+        const std::string key = std::string("on_time_") + stage_name(static_cast<Stage>(s)) + "_pct";
         const std::string label = std::string("Tepat waktu: ") + stage_label(static_cast<Stage>(s)) + " (%)";
         ratio(key.c_str(), label.c_str(), share(n), share(p));
     }
@@ -154,7 +154,7 @@ CsvTable overdue(const MonthlyReport &r, const Fmt &f) {
                {{"tiket", "diterima", "kode_instansi", "instansi", "tahap", "tahap_sejak", "tenggat",
                  "terlambat_jam_kerja", "rahasia", "isi"}}};
     for (const OverdueRow &o : r.overdue)
-        t.rows.push_back({o.ticket, format_wib(o.received_at), o.agency_code, o.agency_name, stage_key(o.stage),
+        t.rows.push_back({o.ticket, format_wib(o.received_at), o.agency_code, o.agency_name, stage_name(o.stage),
                           format_wib(o.stage_since), format_wib(o.due), f.num(o.late_hours),
                           o.confidential ? "ya" : "tidak", f.text(o.text)});
     return t;

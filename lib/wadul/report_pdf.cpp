@@ -381,9 +381,9 @@ private:
                 comp = fmt::format("<span foreground=\"#{:02x}{:02x}{:02x}\"><b>{}</b></span>",
                                    int(compliance_color(*now).r * 255), int(compliance_color(*now).g * 255),
                                    int(compliance_color(*now).b * 255), comp);
-            rows.push_back({{no, esc(name), stage_share(c.stages[int(Stage::Disposition)]),
-                             stage_share(c.stages[int(Stage::Answer)]), stage_share(c.stages[int(Stage::Approval)]),
-                             stage_share(c.stages[int(Stage::Followup)]), pct(prev.compliance()), comp},
+            rows.push_back({{no, esc(name), stage_share(c.stages[int(Stage::disposition)]),
+                             stage_share(c.stages[int(Stage::answer)]), stage_share(c.stages[int(Stage::approval)]),
+                             stage_share(c.stages[int(Stage::followup)]), pct(prev.compliance()), comp},
                             t});
         };
         int no = 0;

@@ -177,7 +177,7 @@ void show_complaint(Db &db, const Config &cfg, const Calendar &cal, const std::s
         while (a.step()) agency_codes[a.i64(0)] = a.str(1);
     }
 
-    Track track(id, c.i64(10), phones);
+    Track track(id, c.i64(10), phones, cfg.sla.pause_on_citizen);
     struct Row {
         Timestamp at;
         std::string kind, actor, who, detail;
@@ -194,13 +194,14 @@ void show_complaint(Db &db, const Config &cfg, const Calendar &cal, const std::s
         rows.push_back({ev.i64(0), ev.str(1), safe(ev.str(2)), who, safe(ev.opt_str(5).value_or(""))});
     }
 
+    // The stage and deadline as `wadul-sla status` shows them.
     const Deadlines dl(cal, cfg);
-    WorkClock wc(cal);
-    std::string stage = stage_key(track.stage());
-    if (track.open()) {
-        const Timestamp due = track.current_due(dl, wc, now);
-        stage += fmt::format(" since {}, due {}{}", format_wib(track.stage_since()), format_wib(due),
-                             due < now ? " (overdue)" : "");
+    std::string stage = track.open() ? "none (not yet routed)" : "closed";
+    if (const StageSpan *sp = track.stage()) {
+        const std::optional<Timestamp> due = track.current_due(dl);
+        stage = fmt::format("{} since {}, ", stage_name(sp->stage), format_wib(sp->started));
+        stage += due ? fmt::format("due {}{}", format_wib(*due), overdue_at(due, now) ? " (overdue)" : "")
+                     : std::string("paused (waiting on the citizen)");
     }
     out << fmt::format("ticket:    {}\n", c.str(1));
     out << fmt::format("status:    {}\n", c.str(2));

@@ -52,7 +52,7 @@ Quantiles quantiles(std::vector<std::int64_t> &secs) {
 
 std::optional<double> Counts::compliance() const {
     int good = 0, all = 0;
-    for (Stage s : {Stage::Disposition, Stage::Answer, Stage::Approval}) {
+    for (Stage s : {Stage::disposition, Stage::answer, Stage::approval}) {
         const StageCount &c = stages[static_cast<int>(s)];
         good += c.on_time;
         all += c.done + c.overdue;
@@ -95,7 +95,8 @@ struct OfficerAcc {
 
 class Builder {
 public:
-    Builder(Db &db, const Config &cfg, const Calendar &cal) : db_(db), dl_(cal, cfg), wc_(cal) {
+    Builder(Db &db, const Config &cfg, const Calendar &cal)
+        : db_(db), dl_(cal, cfg), wc_(cal), pause_on_citizen_(cfg.sla.pause_on_citizen) {
         Stmt o(db, "SELECT id, agency_id, name, phone, role, letter, valid_from, valid_to FROM officer");
         while (o.step()) {
             officers_[o.i64(0)] = {o.i64(1), o.str(2), o.str(3), o.str(4), o.opt_str(5).value_or(""), o.i64(6),
@@ -121,7 +122,7 @@ public:
             const std::int64_t id = s.i64(0);
             if (!t || t->id() != id) {
                 if (t) finish(*t, web, end, agencies, total, officers);
-                t.emplace(id, s.i64(2), phones_);
+                t.emplace(id, s.i64(2), phones_, pause_on_citizen_);
                 web = s.view(1) == "web";
             }
             t->apply(s.i64(3), event_kind(s.view(4)), s.view(5), s.opt_i64(6), s.opt_i64(7));
@@ -141,25 +142,27 @@ public:
             info.reset();
             info.bind(1, id);
             if (!info.step()) return;
-            Track t(id, info.i64(1), phones_);
+            Track t(id, info.i64(1), phones_, pause_on_citizen_);
             ev.reset();
             ev.args(id, end);
             while (ev.step()) t.apply(ev.i64(0), event_kind(ev.view(1)), ev.view(2), ev.opt_i64(3), ev.opt_i64(4));
             if (!t.open()) return;
             ++r.open_at_end;
-            const Timestamp due = t.current_due(dl_, wc_, end);
-            if (due >= end) return;
+            // The same test as `wadul-sla status` at `end`.
+            const std::optional<Timestamp> due = t.current_due(dl_);
+            if (!overdue_at(due, end)) return;
+            const StageSpan &st = *t.stage();
             OverdueRow row;
             row.ticket = info.str(0);
             row.received_at = t.received_at();
-            if (const AgencyPart *p = t.current()) {
-                auto it = names.find(p->agency_id);
+            if (st.agency_id) {
+                auto it = names.find(*st.agency_id);
                 if (it != names.end()) std::tie(row.agency_code, row.agency_name) = it->second;
             }
-            row.stage = t.stage();
-            row.stage_since = t.stage_since();
-            row.due = due;
-            row.late_hours = wc_.hours(due, end);
+            row.stage = st.stage;
+            row.stage_since = st.started;
+            row.due = *due;
+            row.late_hours = wc_.hours(*due, end);
             row.confidential = info.i64(2) != 0;
             if (!row.confidential) row.text = info.str(3);
             r.overdue.push_back(std::move(row));
@@ -220,19 +223,6 @@ private:
             a.c.rerouted += p.rerouted;
             refused |= p.refused;
             rerouted |= p.rerouted;
-            // The stages each agency completed, measured once each.
-            auto done = [&](Stage s, Timestamp start, Timestamp stop) {
-                if (start == kNever || stop == kNever || stop < start) return;
-                const bool ok = t.on_time(dl_, wc_, s, start, stop);
-                for (Counts *c : {&a.c, &total.c}) {
-                    ++c->stages[static_cast<int>(s)].done;
-                    c->stages[static_cast<int>(s)].on_time += ok;
-                }
-            };
-            done(Stage::Disposition, p.forwarded, p.responded);
-            done(Stage::Answer, p.accepted != kNever ? p.accepted : p.forwarded, p.answered);
-            done(Stage::Approval, p.answered, p.approved);
-            done(Stage::Followup, p.approved, p.delivered);
         }
         int *flags[kMilestoneCount] = {&total.c.forwarded, &total.c.accepted, &total.c.answered, &total.c.approved,
                                        &total.c.followed_up};
@@ -244,25 +234,28 @@ private:
         }
         total.c.refused += refused;
         total.c.rerouted += rerouted;
-        for (const AdminSpell &sp : t.admin_spells()) {
-            if (sp.end == kNever) continue;
-            StageCount &c = total.c.stages[static_cast<int>(Stage::Admin)];
-            ++c.done;
-            c.on_time += t.on_time(dl_, wc_, Stage::Admin, sp.start, sp.end);
-        }
-        if (t.open()) {
-            Counts *a = t.current() ? &agencies[t.current()->agency_id].c : nullptr;
-            ++total.c.open;
-            if (a) ++a->open;
-            if (t.current_due(dl_, wc_, end) < end) {
-                const int s = static_cast<int>(t.stage());
-                ++total.c.overdue;
-                ++total.c.stages[s].overdue;
-                if (a) {
-                    ++a->overdue;
-                    ++a->stages[s].overdue;
+        // Every stage that ended before `end` is done, and on time unless wadul-sla would have
+        // recorded it as breached; the running one counts as overdue when past its deadline. A
+        // stage counts for the agency that held it (triage for the total only).
+        const StageMachine &sm = t.stages();
+        for (const StageSpan &sp : sm.spans()) {
+            const std::optional<Timestamp> due = dl_.due(sp, sm.pauses_in(sp));
+            const int s = static_cast<int>(sp.stage);
+            Counts *a = sp.agency_id && sp.stage != Stage::triage ? &agencies[*sp.agency_id].c : nullptr;
+            for (Counts *c : {&total.c, a}) {
+                if (!c) continue;
+                if (sp.ended) {
+                    ++c->stages[s].done;
+                    c->stages[s].on_time += !due || *sp.ended <= *due;
+                } else if (overdue_at(due, end)) {
+                    ++c->stages[s].overdue;
+                    ++c->overdue;
                 }
             }
+        }
+        if (t.open()) {
+            ++total.c.open;
+            if (t.current()) ++agencies[t.current()->agency_id].c.open;
         }
         if (!officers) return;
         const auto &fw = t.forwards();
@@ -288,6 +281,7 @@ private:
     Db &db_;
     Deadlines dl_;
     WorkClock wc_;
+    bool pause_on_citizen_;
     std::unordered_map<std::int64_t, OfficerInfo> officers_;
     std::unordered_map<std::int64_t, std::string> phones_;
 };

@@ -38,7 +38,7 @@ struct Quantiles {
 struct StageCount {
     int done = 0;    // completed within the month's log
     int on_time = 0; // of those, within the SOP deadline
-    int overdue = 0; // still running at month end, past the deadline
+    int overdue = 0; // still running at month end, past the deadline (as wadul-sla status has it)
 };
 
 struct Counts {
@@ -77,7 +77,7 @@ struct OverdueRow {
     std::string ticket;
     Timestamp received_at = 0;
     std::string agency_code, agency_name; // empty: with the admin portal
-    Stage stage = Stage::Admin;
+    Stage stage = Stage::triage;
     Timestamp stage_since = 0, due = 0;
     double late_hours = 0; // working hours past the deadline at month end
     bool confidential = false;

@@ -8,6 +8,7 @@
 
 #include "wadul/complaint.hpp"
 #include "wadul/error.hpp"
+#include "wadul/json.hpp"
 #include "wadul/store.hpp"
 #include "wadul/ticket.hpp"
 
@@ -117,23 +118,6 @@ AgencyRow find_agency(Db &db, const std::string &typed) {
 }
 
 } // namespace
-
-std::string json_quote(const std::string &s) {
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-            else out += static_cast<char>(c);
-        }
-    }
-    return out + "\"";
-}
 
 std::vector<TriageItem> triage_queue(Db &db) {
     // The reason is the latest triaged/refused event's; a refusal names the agency that refused.

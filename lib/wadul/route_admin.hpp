@@ -60,7 +60,4 @@ std::vector<AgencyInfo> list_agencies(Db &db, bool include_retired);
 std::string format_triage(const std::vector<TriageItem> &items, const std::string &format);
 std::string format_agencies(const std::vector<AgencyInfo> &agencies, const std::string &format);
 
-// JSON string literal with the quotes, for the formatters here and in wadul-route.
-std::string json_quote(const std::string &s);
-
 } // namespace wadul

@@ -13,48 +13,7 @@
 
 namespace wadul {
 
-const char *stage_name(Stage s) {
-    switch (s) {
-    case Stage::triage: return "triage";
-    case Stage::disposition: return "disposition";
-    case Stage::answer: return "answer";
-    case Stage::approval: return "approval";
-    case Stage::followup: return "followup";
-    }
-    return "?";
-}
-
-const char *stage_name_id(Stage s) {
-    switch (s) {
-    case Stage::triage: return "penelaahan admin portal";
-    case Stage::disposition: return "disposisi Kepala OPD (TERIMA)";
-    case Stage::answer: return "telaah dan jawaban (JAWAB)";
-    case Stage::approval: return "persetujuan Kepala OPD (SETUJU)";
-    case Stage::followup: return "tindak lanjut ke admin portal";
-    }
-    return "?";
-}
-
 namespace {
-
-struct Pause {
-    Timestamp from;
-    std::optional<Timestamp> to; // nullopt: still paused
-};
-
-// The instant `offset` office seconds after `start`, with the clock stopped during pauses;
-// nullopt when a pause that has not ended stops it first.
-std::optional<Timestamp> shifted(const Calendar &cal, Timestamp start, std::int64_t offset,
-                                 const std::vector<Pause> &pauses) {
-    Timestamp d = cal.add_working_seconds(start, offset);
-    for (const auto &p : pauses) {
-        const Timestamp a = std::max(p.from, start);
-        if (a >= d) break; // the pause began after the time ran out: it changes nothing
-        if (!p.to) return std::nullopt;
-        if (*p.to > a) d = cal.add_working_seconds(d, cal.working_seconds(a, *p.to));
-    }
-    return d;
-}
 
 struct Ev {
     std::int64_t id;
@@ -64,97 +23,50 @@ struct Ev {
     std::string detail;
 };
 
-// Which stage an event starts; nullopt for events that start none.
-std::optional<Stage> starts(const std::string &kind) {
-    if (kind == "triaged" || kind == "refused") return Stage::triage;
-    if (kind == "routed" || kind == "assigned") return Stage::disposition;
-    if (kind == "accepted" || kind == "revision") return Stage::answer;
-    if (kind == "answered") return Stage::approval;
-    if (kind == "approved") return Stage::followup;
-    return std::nullopt;
-}
-
-double stage_days(const Config &cfg, Stage s, const std::string &kind) {
-    switch (s) {
-    case Stage::triage: return cfg.sla.triage_days;
-    // The review (telaah) is done once: a revision sent back by the head restarts the answer only.
-    case Stage::answer: return kind == "revision" ? cfg.sla.answer_days : cfg.sla.review_days + cfg.sla.answer_days;
-    case Stage::approval: return cfg.sla.approval_days;
-    case Stage::followup: return cfg.sla.followup_days;
-    case Stage::disposition: break;
-    }
-    return 0;
-}
-
-// Turns one complaint's events (in order) into its stages.
-void build(const Calendar &cal, const Config &cfg, std::int64_t cid, const std::string &ticket,
+// Turns one complaint's events (in order) into its stages, with the sweep's marks on each.
+void build(const Deadlines &dl, const Config &cfg, std::int64_t cid, const std::string &ticket,
            const std::vector<Ev> &events, const std::unordered_map<std::int64_t, std::string> &codes, Timestamp now,
            bool current_only, std::vector<StageClock> &out) {
-    std::vector<StageClock> stages;
-    std::vector<std::string> start_kind;
-    std::vector<Pause> pauses;
-    bool open = false; // a stage is running
-    std::optional<std::int64_t> agency;
+    StageMachine m(cfg.sla.pause_on_citizen);
+    std::vector<StageClock> stages; // one per span of `m`, in step
     for (const auto &e : events) {
-        if (e.kind == "paused" || e.kind == "resumed") {
-            if (!cfg.sla.pause_on_citizen) continue;
-            const bool is_paused = !pauses.empty() && !pauses.back().to;
-            if (e.kind == "paused" && !is_paused) pauses.push_back({e.at, std::nullopt});
-            if (e.kind == "resumed" && is_paused) pauses.back().to = e.at;
-            continue;
-        }
-        if (e.kind == "reminded" || e.kind == "escalated" || e.kind == "breached") {
-            if (!open) continue;
+        const EventKind kind = event_kind(e.kind);
+        if (kind == EventKind::Reminded || kind == EventKind::Escalated || kind == EventKind::Breached) {
+            if (!m.current()) continue;
             StageClock &cur = stages.back();
             const std::string name = stage_name(cur.stage);
             if (e.detail.compare(0, name.size(), name) != 0) continue;
-            if (e.kind == "reminded") cur.reminded = true;
-            else if (e.kind == "breached") cur.breach_recorded = true;
+            if (kind == EventKind::Reminded) cur.reminded = true;
+            else if (kind == EventKind::Breached) cur.breach_recorded = true;
             else cur.escalated.push_back(e.detail);
             continue;
         }
-        // Any other event here changes the status: it ends the running stage.
-        if (open) stages.back().ended = e.at;
-        open = false;
-        // routed/assigned name the agency; later events may repeat it; triage has none.
-        if (e.agency_id) agency = e.agency_id;
-        if (e.kind == "triaged" || e.kind == "refused") agency.reset();
-        const auto s = starts(e.kind);
-        if (!s) continue;
+        m.apply(e.at, kind, e.agency_id, e.id);
+        if (m.spans().size() == stages.size()) continue;
+        const StageSpan &sp = m.spans().back();
         StageClock st;
         st.complaint_id = cid;
         st.ticket = ticket;
-        st.agency_id = *s == Stage::triage ? std::nullopt : agency;
+        st.agency_id = sp.agency_id;
         if (st.agency_id) {
             auto it = codes.find(*st.agency_id);
             st.agency = it == codes.end() ? std::to_string(*st.agency_id) : it->second;
         }
-        st.stage = *s;
-        st.start_event = e.id;
-        st.started = e.at;
+        st.stage = sp.stage;
+        st.start_event = sp.start_event;
+        st.started = sp.started;
         stages.push_back(std::move(st));
-        start_kind.push_back(e.kind);
-        open = true;
     }
     for (size_t i = 0; i < stages.size(); ++i) {
+        const StageSpan &sp = m.spans()[i];
         StageClock &st = stages[i];
+        st.ended = sp.ended;
         if (current_only && st.ended) continue;
-        if (st.stage == Stage::disposition) {
-            st.limit = static_cast<std::int64_t>(cfg.sla.disposition_minutes) * 60;
-        } else {
-            st.limit = cal.working_seconds(st.started, cal.add_working_days(st.started, stage_days(cfg, st.stage, start_kind[i])));
-        }
-        // Pauses count only while the stage runs; one still open at its end stopped it for good.
-        std::vector<Pause> mine;
-        for (const auto &p : pauses) {
-            if (st.ended && p.from >= *st.ended) break;
-            Pause q = p;
-            if (st.ended && (!q.to || *q.to > *st.ended)) q.to = *st.ended;
-            mine.push_back(q);
-        }
-        st.deadline = shifted(cal, st.started, st.limit, mine);
+        st.limit = dl.limit(sp.stage, sp.started, sp.rework);
+        const std::vector<Pause> mine = m.pauses_in(sp);
+        st.deadline = dl.after(st.started, st.limit, mine);
         if (cfg.sla.reminder_at > 0)
-            st.remind_at = shifted(cal, st.started, std::llround(cfg.sla.reminder_at * static_cast<double>(st.limit)), mine);
+            st.remind_at = dl.after(st.started, std::llround(cfg.sla.reminder_at * static_cast<double>(st.limit)), mine);
         st.paused = !st.ended && !mine.empty() && !mine.back().to && mine.back().from <= now;
         out.push_back(std::move(st));
     }
@@ -164,6 +76,7 @@ void build(const Calendar &cal, const Config &cfg, std::int64_t cid, const std::
 
 std::vector<StageClock> load_stages(Db &db, const Calendar &cal, const Config &cfg, Timestamp now, bool current_only,
                                     const std::string &agency) {
+    const Deadlines dl(cal, cfg);
     std::unordered_map<std::int64_t, std::string> codes;
     {
         Stmt s(db, "SELECT id, code FROM agency");
@@ -185,7 +98,7 @@ std::vector<StageClock> load_stages(Db &db, const Calendar &cal, const Config &c
     auto flush = [&] {
         if (cid < 0) return;
         const size_t first = out.size();
-        build(cal, cfg, cid, ticket, events, codes, now, current_only, out);
+        build(dl, cfg, cid, ticket, events, codes, now, current_only, out);
         if (!agency.empty())
             out.erase(std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
                                      [&](const StageClock &c) { return c.agency != agency; }),

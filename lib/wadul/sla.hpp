@@ -10,17 +10,13 @@
 #include "wadul/calendar.hpp"
 #include "wadul/clock.hpp"
 #include "wadul/config.hpp"
+#include "wadul/stages.hpp"
 
 namespace wadul {
 
 class Db;
 
-// The stages of SOP "Layanan SMS Wadul Bupati", each ended by the next status-changing event.
-enum class Stage { triage, disposition, answer, approval, followup };
-const char *stage_name(Stage s);       // "triage", "disposition", ... (English, for the sysadmin)
-const char *stage_name_id(Stage s);    // Indonesian, for officers' SMS
-
-// One stage of one complaint, as the event log has it now.
+// One stage of one complaint, as the event log has it now (StageMachine, Deadlines).
 struct StageClock {
     std::int64_t complaint_id = 0;
     std::string ticket;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "wadul/json.hpp"
 #include "wadul/sla.hpp"
 
 namespace wadul {
@@ -42,24 +43,6 @@ std::string office_time(std::int64_t secs) {
     return fmt::format("{}{}h{:02}m", neg ? "-" : "", m / 60, m % 60);
 }
 
-// A JSON string: quotes, backslashes and control characters escaped; UTF-8 passes through.
-std::string json_str(const std::string &s) {
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-            else out += static_cast<char>(c);
-        }
-    }
-    return out + "\"";
-}
-
 // TSV fields cannot hold tabs or newlines; tickets and codes never do, but be safe.
 std::string tsv_field(std::string s) {
     std::replace_if(s.begin(), s.end(), [](char c) { return c == '\t' || c == '\n' || c == '\r'; }, ' ');
@@ -80,7 +63,7 @@ std::string format_status(const std::vector<StatusRow> &rows, StatusFormat forma
             out += fmt::format(
                 "{}\n  {{\"ticket\": {}, \"agency\": {}, \"stage\": \"{}\", \"started\": \"{}\", \"deadline\": {}, "
                 "\"left_minutes\": {}, \"overdue\": {}, \"paused\": {}}}",
-                i ? "," : "", json_str(c.ticket), c.agency.empty() ? "null" : json_str(c.agency), stage_name(c.stage),
+                i ? "," : "", json_quote(c.ticket), c.agency.empty() ? "null" : json_quote(c.agency), stage_name(c.stage),
                 format_iso8601(c.started), c.deadline ? "\"" + format_iso8601(*c.deadline) + "\"" : "null",
                 r.left ? std::to_string(*r.left / 60) : "null", r.overdue ? "true" : "false", c.paused ? "true" : "false");
         }

@@ -277,20 +277,32 @@ TEST_CASE("deadlines on the working calendar, pauses stopping the clock") {
     Scenario s;
     const MonthlyReport r = build_monthly_report(s.db, s.cfg, s.cal, kNov);
     const auto &st = r.total.stages;
-    // Disposition (30 min): c1, c9, c11 in time; c3 (refused after an hour) and c4 late;
-    // c2 and c3 at DPUTARU overdue; c5 not yet due.
-    CHECK(st[int(Stage::Disposition)].done == 5);
-    CHECK(st[int(Stage::Disposition)].on_time == 3);
-    CHECK(st[int(Stage::Disposition)].overdue == 2);
+    // Disposition (30 min from routed/assigned, as wadul-sla has it; the report used to start it
+    // at the forwarding, 5 s later, which changes nothing here): c1, c9, c11 in time; c3 (refused
+    // after an hour) and c4 (TERIMA after an hour) late; c2 and c3 at DPUTARU (assigned Tuesday
+    // 13:00, due 13:30) overdue; c5 (routed Monday 20:00, due Tuesday 07:30) not yet due.
+    CHECK(st[int(Stage::disposition)].done == 5);
+    CHECK(st[int(Stage::disposition)].on_time == 3);
+    CHECK(st[int(Stage::disposition)].overdue == 2);
     // Answer (2 + 1 working days): c1 in time, c4 late, c11 in time only because the paused
     // week does not count; c9 overdue (its December answer is after the month).
-    CHECK(st[int(Stage::Answer)].done == 3);
-    CHECK(st[int(Stage::Answer)].on_time == 2);
-    CHECK(st[int(Stage::Answer)].overdue == 1);
-    CHECK(st[int(Stage::Approval)].done == 1);
-    CHECK(st[int(Stage::Approval)].on_time == 1);
+    CHECK(st[int(Stage::answer)].done == 3);
+    CHECK(st[int(Stage::answer)].on_time == 2);
+    CHECK(st[int(Stage::answer)].overdue == 1);
+    CHECK(st[int(Stage::approval)].done == 1);
+    CHECK(st[int(Stage::approval)].on_time == 1);
     // c11 has waited for the head's SETUJU since 11 November; c4's answer came on the 30th.
-    CHECK(st[int(Stage::Approval)].overdue == 1);
+    CHECK(st[int(Stage::approval)].overdue == 1);
+    // Triage runs from triaged/refused only (wadul-sla's rule). The report used to count every
+    // received-to-routed stretch as an "admin" stage too (8 done); now c3's refusal (Tuesday
+    // 11:00) to its re-assignment (13:00) is the one done, in time (1 working day); c10, triaged
+    // Friday 13 November 08:00, was due Monday 16 November 08:00 and is still there: overdue.
+    CHECK(st[int(Stage::triage)].done == 1);
+    CHECK(st[int(Stage::triage)].on_time == 1);
+    CHECK(st[int(Stage::triage)].overdue == 1);
+    // Follow-up: only c1 (SETUJU Wednesday 14:00, delivered 14:05).
+    CHECK(st[int(Stage::followup)].done == 1);
+    CHECK(st[int(Stage::followup)].on_time == 1);
     REQUIRE(r.total.compliance());
     CHECK(*r.total.compliance() == doctest::Approx(6.0 / 13.0));
     REQUIRE(r.total.followup_share());
@@ -304,13 +316,28 @@ TEST_CASE("deadlines on the working calendar, pauses stopping the clock") {
     for (const auto &o : r.overdue) {
         if (o.ticket == s.ticket["c10"]) {
             CHECK(o.agency_code.empty());
-            CHECK(o.stage == Stage::Admin);
+            CHECK(o.stage == Stage::triage);
         }
         if (o.ticket == s.ticket["c2"]) {
             CHECK(o.confidential);
             CHECK(o.text.empty());
         }
-        if (o.ticket == s.ticket["c9"]) CHECK(o.stage == Stage::Answer);
+        if (o.ticket == s.ticket["c9"]) {
+            // TERIMA Thursday 12 November 09:10 + 3 working days = Tuesday 17 November 09:10.
+            CHECK(o.stage == Stage::answer);
+            CHECK(o.due == T(11, 17, 9, 10));
+        }
+        if (o.ticket == s.ticket["c2"]) {
+            // From the routing (09:00:05), not the forwarding (09:00:10) as the report had it.
+            CHECK(o.stage == Stage::disposition);
+            CHECK(o.stage_since == T(11, 9, 9, 0, 5));
+            CHECK(o.due == T(11, 9, 9, 30, 5));
+        }
+        if (o.ticket == s.ticket["c11"]) {
+            // JAWAB Wednesday 11 November 09:00 + 1 working day; the pause ended before it began.
+            CHECK(o.stage == Stage::approval);
+            CHECK(o.due == T(11, 12, 9));
+        }
     }
 
     // Time to TERIMA at DINKES from the assignment: c11 295 s, c9 595 s, c1 1195 s, c4 3605 s.
