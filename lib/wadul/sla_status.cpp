@@ -11,8 +11,10 @@ namespace wadul {
 
 std::vector<StatusRow> status_rows(Db &db, const Calendar &cal, const Config &cfg, Timestamp now,
                                    const std::string &agency) {
+    std::vector<StageClock> stages = load_stages(db, cal, cfg, now, true, agency);
     std::vector<StatusRow> rows;
-    for (auto &st : load_stages(db, cal, cfg, now, true, agency)) {
+    rows.reserve(stages.size());
+    for (auto &st : stages) {
         StatusRow r;
         if (st.deadline) {
             r.overdue = now >= *st.deadline;
@@ -21,8 +23,13 @@ std::vector<StatusRow> status_rows(Db &db, const Calendar &cal, const Config &cf
         r.clock = std::move(st);
         rows.push_back(std::move(r));
     }
+    std::vector<StageClock>().swap(stages); // moved from: give the memory back before sorting
     // Overdue first (longest overdue first), then by office time left; stopped clocks last.
-    std::stable_sort(rows.begin(), rows.end(), [](const StatusRow &a, const StatusRow &b) {
+    // Sorted by index, so each row moves once rather than at every step of the sort.
+    std::vector<std::uint32_t> order(rows.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&rows](std::uint32_t x, std::uint32_t y) {
+        const StatusRow &a = rows[x], &b = rows[y];
         if (a.left.has_value() != b.left.has_value()) return a.left.has_value();
         if (!a.left) return a.clock.started < b.clock.started;
         if (a.overdue != b.overdue) return a.overdue;
@@ -30,6 +37,20 @@ std::vector<StatusRow> status_rows(Db &db, const Calendar &cal, const Config &cf
         if (*a.clock.deadline != *b.clock.deadline) return *a.clock.deadline < *b.clock.deadline;
         return a.clock.ticket < b.clock.ticket;
     });
+    // Apply the permutation in place, cycle by cycle: no second copy of the rows.
+    for (std::uint32_t i = 0; i < order.size(); ++i) {
+        if (order[i] == i) continue;
+        StatusRow held = std::move(rows[i]);
+        std::uint32_t j = i;
+        while (order[j] != i) {
+            const std::uint32_t k = order[j];
+            rows[j] = std::move(rows[k]);
+            order[j] = j;
+            j = k;
+        }
+        rows[j] = std::move(held);
+        order[j] = j;
+    }
     return rows;
 }
 
