@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <unordered_map>
 
@@ -74,8 +75,8 @@ void build(const Deadlines &dl, const Config &cfg, std::int64_t cid, const std::
 
 } // namespace
 
-std::vector<StageClock> load_stages(Db &db, const Calendar &cal, const Config &cfg, Timestamp now, bool current_only,
-                                    const std::string &agency) {
+void for_each_stage(Db &db, const Calendar &cal, const Config &cfg, Timestamp now, bool current_only,
+                    const std::string &agency, const std::function<void(StageClock &)> &fn) {
     const Deadlines dl(cal, cfg);
     std::unordered_map<std::int64_t, std::string> codes;
     {
@@ -91,36 +92,43 @@ std::vector<StageClock> load_stages(Db &db, const Calendar &cal, const Config &c
                "'approved', 'delivered', 'closed', 'paused', 'resumed', 'reminded', 'escalated', 'breached') "
                "ORDER BY c.id, e.at, e.id");
     s.bind(1, now - static_cast<Timestamp>(kLookbackDays) * 86400);
-    std::vector<StageClock> out;
-    {
-        // Sized once: growing a vector of 100,000 stages copies it again and again.
-        Stmt n(db, "SELECT count(*) FROM complaint WHERE status NOT IN ('closed', 'received') OR updated_at >= ?");
-        n.bind(1, now - static_cast<Timestamp>(kLookbackDays) * 86400);
-        // A sweep also sees the stages that ended: about two per complaint, rarely more than three.
-        if (n.step()) out.reserve(static_cast<size_t>(n.i64(0)) * (current_only ? 1 : 3));
-    }
+    std::vector<StageClock> stages;
     std::vector<Ev> events;
     std::int64_t cid = -1;
     std::string ticket;
     auto flush = [&] {
         if (cid < 0) return;
-        const size_t first = out.size();
-        build(dl, cfg, cid, ticket, events, codes, now, current_only, out);
-        if (!agency.empty())
-            out.erase(std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
-                                     [&](const StageClock &c) { return c.agency != agency; }),
-                      out.end());
+        build(dl, cfg, cid, ticket, events, codes, now, current_only, stages);
+        for (auto &st : stages)
+            if (agency.empty() || st.agency == agency) fn(st);
+        stages.clear();
         events.clear();
     };
     while (s.step()) {
-        if (s.i64(0) != cid) {
+        // The row is copied out before `fn` runs: a sweep writes on this connection meanwhile.
+        Ev ev{s.i64(2), s.i64(3), s.str(4), s.opt_i64(5), s.is_null(6) ? std::string() : s.str(6)};
+        const std::int64_t row_cid = s.i64(0);
+        if (row_cid != cid) {
+            std::string row_ticket = s.str(1);
             flush();
-            cid = s.i64(0);
-            ticket = s.str(1);
+            cid = row_cid;
+            ticket = std::move(row_ticket);
         }
-        events.push_back({s.i64(2), s.i64(3), s.str(4), s.opt_i64(5), s.is_null(6) ? std::string() : s.str(6)});
+        events.push_back(std::move(ev));
     }
     flush();
+}
+
+std::vector<StageClock> load_stages(Db &db, const Calendar &cal, const Config &cfg, Timestamp now, bool current_only,
+                                    const std::string &agency) {
+    std::vector<StageClock> out;
+    {
+        // Sized once: growing a vector of 100,000 stages copies it again and again.
+        Stmt n(db, "SELECT count(*) FROM complaint WHERE status NOT IN ('closed', 'received') OR updated_at >= ?");
+        n.bind(1, now - static_cast<Timestamp>(kLookbackDays) * 86400);
+        if (n.step()) out.reserve(static_cast<size_t>(n.i64(0)) * (current_only ? 1 : 3));
+    }
+    for_each_stage(db, cal, cfg, now, current_only, agency, [&out](StageClock &st) { out.push_back(std::move(st)); });
     return out;
 }
 
@@ -254,17 +262,18 @@ private:
 
 SweepResult sweep(Db &db, const Calendar &cal, const Config &cfg, Timestamp now) {
     SweepResult res;
-    const std::vector<StageClock> stages = load_stages(db, cal, cfg, now, false);
     const bool open = cal.is_open(now);
+    // One write transaction around the read too: the sweep acts on exactly what it read, and
+    // stages stream through without the whole list in memory.
     Tx tx(db);
     Sweeper s(db, cfg, now, res);
-    for (const auto &st : stages) {
-        if (st.started > now) continue; // a replay (WADUL_NOW) looking at a stage not yet begun
-        if (!st.deadline) continue;     // the clock is stopped: waiting on the citizen
+    for_each_stage(db, cal, cfg, now, false, "", [&](StageClock &st) {
+        if (st.started > now) return; // a replay (WADUL_NOW) looking at a stage not yet begun
+        if (!st.deadline) return;     // the clock is stopped: waiting on the citizen
         if (st.ended) {
             // Ended after its deadline, between two sweeps: the breach still goes on record.
             if (*st.ended > *st.deadline && !st.breach_recorded) s.breach(st);
-            continue;
+            return;
         }
         if (now >= *st.deadline) {
             if (!st.breach_recorded) s.breach(st);
@@ -272,7 +281,7 @@ SweepResult sweep(Db &db, const Calendar &cal, const Config &cfg, Timestamp now)
         } else if (open && st.remind_at && now >= *st.remind_at && !st.reminded) {
             s.reminder(st);
         }
-    }
+    });
     tx.commit();
     return res;
 }

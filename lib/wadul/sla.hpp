@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,9 @@ struct StageClock {
 constexpr int kLookbackDays = 14;
 std::vector<StageClock> load_stages(Db &db, const Calendar &cal, const Config &cfg, Timestamp now,
                                     bool current_only, const std::string &agency = "");
+// The same, one complaint's stages at a time, without holding the list.
+void for_each_stage(Db &db, const Calendar &cal, const Config &cfg, Timestamp now, bool current_only,
+                    const std::string &agency, const std::function<void(StageClock &)> &fn);
 
 struct SweepResult {
     int reminders = 0;     // reminder steps queued
