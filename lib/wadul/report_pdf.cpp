@@ -291,13 +291,26 @@ private:
                     "dalam tenggat SOP, terhadap seluruh tahap yang selesai atau telah melewati tenggat pada akhir "
                     "bulan.",
                     style("", 9), 8);
+        // Only agencies with a measured stage get a bar; the rest are counted in one sentence, so
+        // the chart stays about the agencies the month concerned.
         std::vector<const AgencyRow *> rows;
-        for (const auto &a : r_.agencies) rows.push_back(&a);
+        int unmeasured = 0;
+        for (const auto &a : r_.agencies) {
+            if (a.now.compliance()) rows.push_back(&a);
+            else ++unmeasured;
+        }
         std::stable_sort(rows.begin(), rows.end(), [](const AgencyRow *a, const AgencyRow *b) {
-            const auto ca = a->now.compliance(), cb = b->now.compliance();
-            if (ca.has_value() != cb.has_value()) return ca.has_value();
-            return ca && *ca > *cb;
+            return *a->now.compliance() > *b->now.compliance();
         });
+        const std::string rest =
+            unmeasured ? fmt::format("{} instansi lain tidak memiliki tahap yang selesai atau melewati tenggat "
+                                     "pada bulan ini.",
+                                     unmeasured)
+                       : std::string();
+        if (rows.empty()) {
+            p.paragraph("Tidak ada tahap yang selesai atau melewati tenggat pada bulan ini.", style("", 9), 8);
+            return;
+        }
         const double label_w = 178, x_bar = Page::kLeft + label_w + 6, bar_w = Page::kContent - label_w - 6 - 46;
         const double row_h = 14, bar_h = 8.5;
         auto axis = [&] {
@@ -325,12 +338,8 @@ private:
             label.ellipsize = true;
             p.text_at(Page::kLeft, p.y() + 2.5, label_w, esc(a->name), label);
             const auto c = a->now.compliance();
-            if (c) {
-                p.rect(x_bar, p.y() + (row_h - bar_h) / 2, std::max(0.8, bar_w * *c), bar_h, compliance_color(*c));
-                p.text_at(x_bar + bar_w + 4, p.y() + 2.5, 42, pct(c), style("Bold", 7.5));
-            } else {
-                p.text_at(x_bar + 4, p.y() + 2.5, bar_w, "<i>tidak ada tahap yang diukur</i>", style("", 7, kGrey));
-            }
+            p.rect(x_bar, p.y() + (row_h - bar_h) / 2, std::max(0.8, bar_w * *c), bar_h, compliance_color(*c));
+            p.text_at(x_bar + bar_w + 4, p.y() + 2.5, 42, pct(c), style("Bold", 7.5));
             p.skip(row_h);
         }
         grid(top, p.y());
@@ -344,6 +353,7 @@ private:
             x += 90;
         }
         p.skip(18);
+        if (!rest.empty()) p.paragraph(rest, style("", 8, kGrey), 8);
     }
 
     void agencies(Page &p) {
