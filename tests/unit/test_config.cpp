@@ -9,21 +9,13 @@
 
 #include "wadul/config.hpp"
 #include "wadul/error.hpp"
+#include "temp.hpp"
 
 using namespace wadul;
+using wadul::test::TempDir;
+using wadul::test::TempFile;
 
 namespace {
-
-struct TempFile {
-    std::string path;
-    explicit TempFile(const std::string &text) {
-        char p[] = "/tmp/wadul-config-XXXXXX";
-        close(mkstemp(p));
-        path = p;
-        std::ofstream(path) << text;
-    }
-    ~TempFile() { std::remove(path.c_str()); }
-};
 
 // The error message with the temp file's name cut off the front.
 std::string error_of(const std::string &text) {

@@ -22,8 +22,11 @@
 #include "wadul/outbox.hpp"
 #include "wadul/store.hpp"
 #include "wadul/transport.hpp"
+#include "temp.hpp"
 
 using namespace wadul;
+using wadul::test::TempDir;
+using wadul::test::TempFile;
 namespace fs = std::filesystem;
 
 namespace {
@@ -32,19 +35,6 @@ const std::string kCitizen = "+6285700000001";
 const std::string kLiaison = "+6281200000001"; // DPUPR
 const std::string kHead = "+6281200000002";    // DPUPR
 const std::string kOther = "+6281200000003";   // DINKES liaison
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string t = (fs::temp_directory_path() / "wadul-test-XXXXXX").string();
-        REQUIRE(mkdtemp(t.data()) != nullptr);
-        path = t;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 bool starts_with(const std::string &s, const std::string &prefix) {
     return s.compare(0, prefix.size(), prefix) == 0;

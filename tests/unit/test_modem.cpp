@@ -12,20 +12,14 @@
 #include "wadul/lock.hpp"
 #include "wadul/modem.hpp"
 #include "wadul/utf16.hpp"
+#include "temp.hpp"
 
 using namespace wadul;
+using wadul::test::TempDir;
+using wadul::test::TempFile;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string t = (fs::temp_directory_path() / "wadul-test-XXXXXX").string();
-        path = mkdtemp(t.data());
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
-
 Config dummy(const fs::path &phone) {
     Config c = default_config();
     c.modem.device = phone.string();

@@ -8,21 +8,13 @@
 #include "wadul/error.hpp"
 #include "wadul/registry.hpp"
 #include "wadul/store.hpp"
+#include "temp.hpp"
 
 using namespace wadul;
+using wadul::test::TempDir;
+using wadul::test::TempFile;
 
 namespace {
-
-struct TempFile {
-    std::string path;
-    TempFile() {
-        char p[] = "/tmp/wadul-registry-XXXXXX";
-        close(mkstemp(p));
-        path = p;
-    }
-    ~TempFile() { std::remove(path.c_str()); }
-    void write(const std::string &s) const { std::ofstream(path) << s; }
-};
 
 std::string error_of(const std::string &text) {
     TempFile f;

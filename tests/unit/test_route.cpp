@@ -15,21 +15,13 @@
 #include "wadul/route.hpp"
 #include "wadul/route_admin.hpp"
 #include "wadul/store.hpp"
+#include "temp.hpp"
 
 using namespace wadul;
+using wadul::test::TempDir;
+using wadul::test::TempFile;
 
 namespace {
-
-struct TempFile {
-    std::string path;
-    TempFile() {
-        char p[] = "/tmp/wadul-route-XXXXXX";
-        close(mkstemp(p));
-        path = p;
-    }
-    ~TempFile() { std::remove(path.c_str()); }
-    void write(const std::string &s) const { std::ofstream(path) << s; }
-};
 
 const char *const kRegistry = R"(
 [[agency]]

@@ -10,27 +10,16 @@
 #include "wadul/csv.hpp"
 #include "wadul/error.hpp"
 #include "wadul/route_eval.hpp"
+#include "temp.hpp"
 
 using namespace wadul;
+using wadul::test::TempDir;
+using wadul::test::TempFile;
 namespace fs = std::filesystem;
 
 namespace {
 
 // A temporary directory removed when the test ends well.
-struct TempDir {
-    TempDir() {
-        std::string t = (fs::temp_directory_path() / "wadul-eval-XXXXXX").string();
-        if (!mkdtemp(t.data())) throw std::runtime_error("mkdtemp");
-        path = t;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string file(const std::string &name) const { return (path / name).string(); }
-    fs::path path;
-};
-
 void write_csv(const std::string &path, const std::vector<std::vector<std::string>> &rows) {
     CsvWriter w;
     w.row({"id", "keluhan", "instansi_grup"});

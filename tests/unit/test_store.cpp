@@ -7,19 +7,14 @@
 
 #include "wadul/error.hpp"
 #include "wadul/store.hpp"
+#include "temp.hpp"
 
 using namespace wadul;
+using wadul::test::TempDir;
+using wadul::test::TempFile;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string t = (fs::temp_directory_path() / "wadul-test-XXXXXX").string();
-        path = mkdtemp(t.data());
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
 } // namespace
 
 TEST_CASE("a new store is migrated to the latest version") {
