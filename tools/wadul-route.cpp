@@ -130,7 +130,7 @@ int main(int argc, char **argv) {
             return kExitOk;
         }
         if (*explain) {
-            Router router = Router::from_store(db);
+            Router router = Router::from_store(db, ctx.cfg.route.min_samples);
             const RouteDecision d = router.decide(text);
             const bool routed = d.agency && d.confidence >= ctx.cfg.route.threshold;
             out(fmt::format("{}\t{}\t{:.2f}\t{}\n", routed ? "routed" : "triage", d.agency.value_or("-"),

@@ -37,6 +37,7 @@ struct Config {
     struct {
         double threshold = 0.5;     // confidence below which a complaint goes to triage
         bool learn = true;          // learn from confirmed assignments
+        int min_samples = 100;      // confirmed complaints a learned model needs before it is used
     } route;
     struct {
         bool mask_citizen = true;   // officers see the citizen's number masked

@@ -218,14 +218,15 @@ Router::~Router() = default;
 Router::Router(Router &&) noexcept = default;
 Router &Router::operator=(Router &&) noexcept = default;
 
-Router Router::from_store(Db &db) {
+Router Router::from_store(Db &db, int min_samples) {
     std::vector<AgencyDuties> agencies;
     Stmt s(db, "SELECT code, duties FROM agency WHERE active = 1 ORDER BY code");
     while (s.step()) agencies.push_back({s.str(0), split_lines(s.str(1))});
     std::optional<Classifier> model;
     std::string err;
-    Stmt m(db, "SELECT data FROM route_model WHERE id = 1");
-    if (m.step()) {
+    Stmt m(db, "SELECT data, samples FROM route_model WHERE id = 1");
+    // A model learned from a handful of complaints would overrule the duty words on noise.
+    if (m.step() && m.i64(1) >= min_samples) {
         try {
             model = Classifier::deserialize(m.view(0));
         } catch (const Error &e) {
@@ -414,7 +415,7 @@ RouteRun route_pending(Db &db, const Config &cfg, Timestamp now, Log &log) {
             log.info("router retrained on {} confirmed complaints, {} agencies", t.samples, t.labels);
         }
     }
-    Router router = Router::from_store(db);
+    Router router = Router::from_store(db, cfg.route.min_samples);
     if (!router.model_error().empty() && cfg.route.learn && !run.retrained) {
         // A model this wadul cannot read (an older format after an upgrade) is rebuilt from the
         // store's own confirmed history rather than left to warn every run.
@@ -424,7 +425,7 @@ RouteRun route_pending(Db &db, const Config &cfg, Timestamp now, Log &log) {
             run.train_samples = t.samples;
             log.info("router retrained on {} confirmed complaints, {} agencies: the stored model was unusable",
                      t.samples, t.labels);
-            router = Router::from_store(db);
+            router = Router::from_store(db, cfg.route.min_samples);
         }
     }
     if (!router.model_error().empty())

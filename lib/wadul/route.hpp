@@ -42,7 +42,9 @@ public:
     Router &operator=(Router &&) noexcept;
 
     // Active agencies and the stored model (a damaged model is set aside: `model_error` says why).
-    static Router from_store(Db &db);
+    // The registry's duty words and the stored model; a model trained on fewer than
+    // `min_samples` confirmed complaints is left out (route.min_samples).
+    static Router from_store(Db &db, int min_samples = 0);
 
     RouteDecision decide(std::string_view text);
     // The duty-word layer alone, and the model alone (nullopt when no model), for tests and `explain`.

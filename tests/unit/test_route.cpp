@@ -291,6 +291,7 @@ TEST_CASE("admin assign and reroute, with their errors") {
 
 TEST_CASE("refusal returns to triage; the admin's correction teaches the learner") {
     Store s;
+    s.cfg.route.min_samples = 10; // the test's history is small; the default waits for 100
     // Street lamps described in words the registry does not list: the duty words miss them.
     const std::vector<std::string> lamp_texts = {
         "tiang penerangan di perempatan padam sejak kemarin",  "penerangan perempatan desa padam total",
@@ -521,6 +522,7 @@ TEST_CASE("the shipped registry routes the demo's complaints where a citizen wou
 
 TEST_CASE("a stored model this wadul cannot read is rebuilt from the confirmed history") {
     Store s;
+    s.cfg.route.min_samples = 0;
     Timestamp at = 1000;
     for (int i = 0; i < 3; ++i, at += 10) {
         s.assign(s.complaint("aspal mengelupas retak tanjakan " + std::to_string(i), at), "DPU", false, at + 1);
@@ -536,7 +538,25 @@ TEST_CASE("a stored model this wadul cannot read is rebuilt from the confirmed h
     // Without learning, the damaged model stays and routing falls back to duty words.
     Store t;
     t.cfg.route.learn = false;
+    t.cfg.route.min_samples = 0;
     t.db.exec("INSERT INTO route_model(id, trained_at, samples, data) VALUES (1, 1, 1, x'00ff00')");
     CHECK_FALSE(route_pending(t.db, t.cfg, 100000, t.log).retrained);
     CHECK_FALSE(Router::from_store(t.db).has_model());
+}
+
+TEST_CASE("a model learned from too few complaints does not overrule the duty words") {
+    Store s;
+    std::vector<std::pair<std::string, std::string>> samples;
+    for (int i = 0; i < 6; ++i) {
+        samples.emplace_back("jalan rusak lampu padam gelap malam " + std::to_string(i), "DISHUB");
+        samples.emplace_back("aspal mengelupas retak tanjakan " + std::to_string(i), "DPU");
+    }
+    REQUIRE(train_and_store(s.db, samples, 5000, "test").stored);
+    CHECK(Router::from_store(s.db, 12).has_model());
+    CHECK_FALSE(Router::from_store(s.db, 13).has_model());
+    // With the default (100), routing is the duty words' alone: no "layers disagree" discount.
+    const auto t = s.complaint("jalan rusak gelap malam", 6000);
+    route_pending(s.db, s.cfg, 6001, s.log);
+    CHECK(s.agency(t) == "DPU");
+    CHECK(str(s.db, "SELECT detail FROM event WHERE kind='routed'").find("model") == std::string::npos);
 }
