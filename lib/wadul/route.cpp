@@ -407,27 +407,21 @@ std::optional<std::int64_t> agency_id(Db &db, const std::string &code) {
 
 RouteRun route_pending(Db &db, const Config &cfg, Timestamp now, Log &log) {
     RouteRun run;
-    if (cfg.route.learn && learning_due(db)) {
+    auto retrain = [&](const char *why) {
         const TrainResult t = train_from_store(db, now);
-        if (t.stored) {
-            run.retrained = true;
-            run.train_samples = t.samples;
-            log.info("router retrained on {} confirmed complaints, {} agencies", t.samples, t.labels);
-        }
-    }
+        if (!t.stored) return false;
+        run.retrained = true;
+        run.train_samples = t.samples;
+        log.info("router retrained on {} confirmed complaints, {} agencies{}", t.samples, t.labels, why);
+        return true;
+    };
+    if (cfg.route.learn && learning_due(db)) retrain("");
     Router router = Router::from_store(db, cfg.route.min_samples);
-    if (!router.model_error().empty() && cfg.route.learn && !run.retrained) {
-        // A model this wadul cannot read (an older format after an upgrade) is rebuilt from the
-        // store's own confirmed history rather than left to warn every run.
-        const TrainResult t = train_from_store(db, now);
-        if (t.stored) {
-            run.retrained = true;
-            run.train_samples = t.samples;
-            log.info("router retrained on {} confirmed complaints, {} agencies: the stored model was unusable",
-                     t.samples, t.labels);
-            router = Router::from_store(db, cfg.route.min_samples);
-        }
-    }
+    // A model this wadul cannot read (an older format after an upgrade) is rebuilt from the
+    // store's own confirmed history rather than left to warn every run.
+    if (!router.model_error().empty() && cfg.route.learn && !run.retrained &&
+        retrain(": the stored model was unusable"))
+        router = Router::from_store(db, cfg.route.min_samples);
     if (!router.model_error().empty())
         log.warn("the stored routing model is unusable ({}); routing by duty words only until 'wadul-route train'",
                  router.model_error());

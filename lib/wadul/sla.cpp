@@ -73,6 +73,10 @@ void build(const Deadlines &dl, const Config &cfg, std::int64_t cid, const std::
     }
 }
 
+// The complaints a sweep looks at: open ones, and recently closed ones whose last stage may have
+// ended late between two sweeps (bound: now - kLookbackDays).
+constexpr const char *kInScope = "(c.status NOT IN ('closed', 'received') OR c.updated_at >= ?)";
+Timestamp scope_since(Timestamp now) { return now - static_cast<Timestamp>(kLookbackDays) * 86400; }
 } // namespace
 
 void for_each_stage(Db &db, const Calendar &cal, const Config &cfg, Timestamp now, bool current_only,
@@ -85,13 +89,12 @@ void for_each_stage(Db &db, const Calendar &cal, const Config &cfg, Timestamp no
     }
     // Open complaints, and recently closed ones whose last stage may have ended late between
     // two sweeps. Only the kinds that start, end or mark a stage are read.
-    Stmt s(db, "SELECT c.id, c.ticket, e.id, e.at, e.kind, e.agency_id, e.detail FROM complaint c "
-               "JOIN event e ON e.complaint_id = c.id "
-               "WHERE (c.status NOT IN ('closed', 'received') OR c.updated_at >= ?) "
-               "AND e.kind IN ('triaged', 'refused', 'routed', 'assigned', 'accepted', 'revision', 'answered', "
+    Stmt s(db, std::string("SELECT c.id, c.ticket, e.id, e.at, e.kind, e.agency_id, e.detail FROM complaint c ") +
+               "JOIN event e ON e.complaint_id = c.id WHERE " + kInScope +
+               " AND e.kind IN ('triaged', 'refused', 'routed', 'assigned', 'accepted', 'revision', 'answered', "
                "'approved', 'delivered', 'closed', 'paused', 'resumed', 'reminded', 'escalated', 'breached') "
                "ORDER BY c.id, e.at, e.id");
-    s.bind(1, now - static_cast<Timestamp>(kLookbackDays) * 86400);
+    s.bind(1, scope_since(now));
     std::vector<StageClock> stages;
     std::vector<Ev> events;
     std::int64_t cid = -1;
@@ -124,8 +127,8 @@ std::vector<StageClock> load_stages(Db &db, const Calendar &cal, const Config &c
     std::vector<StageClock> out;
     {
         // Sized once: growing a vector of 100,000 stages copies it again and again.
-        Stmt n(db, "SELECT count(*) FROM complaint WHERE status NOT IN ('closed', 'received') OR updated_at >= ?");
-        n.bind(1, now - static_cast<Timestamp>(kLookbackDays) * 86400);
+        Stmt n(db, std::string("SELECT count(*) FROM complaint c WHERE ") + kInScope);
+        n.bind(1, scope_since(now));
         if (n.step()) out.reserve(static_cast<size_t>(n.i64(0)) * (current_only ? 1 : 3));
     }
     for_each_stage(db, cal, cfg, now, current_only, agency, [&out](StageClock &st) { out.push_back(std::move(st)); });

@@ -115,6 +115,17 @@ struct Store {
     }
 };
 
+// Twelve confirmed complaints: "jalan rusak" texts that the admins gave to DISHUB (street
+// lights), and road-surface texts to DPU.
+std::vector<std::pair<std::string, std::string>> lamp_and_road_samples() {
+    std::vector<std::pair<std::string, std::string>> samples;
+    for (int i = 0; i < 6; ++i) {
+        samples.emplace_back("jalan rusak lampu padam gelap malam " + std::to_string(i), "DISHUB");
+        samples.emplace_back("aspal mengelupas retak tanjakan " + std::to_string(i), "DPU");
+    }
+    return samples;
+}
+
 int code_of(const std::function<void()> &f, std::string *msg = nullptr) {
     try {
         f();
@@ -362,12 +373,7 @@ TEST_CASE("refusal returns to triage; the admin's correction teaches the learner
 
 TEST_CASE("the learner's label disagreeing with the duty words lowers the confidence") {
     Store s;
-    std::vector<std::pair<std::string, std::string>> samples;
-    for (int i = 0; i < 6; ++i) {
-        samples.emplace_back("jalan rusak lampu padam gelap malam " + std::to_string(i), "DISHUB");
-        samples.emplace_back("aspal mengelupas retak tanjakan " + std::to_string(i), "DPU");
-    }
-    REQUIRE(train_and_store(s.db, samples, 5000, "test").stored);
+    REQUIRE(train_and_store(s.db, lamp_and_road_samples(), 5000, "test").stored);
     Router r = Router::from_store(s.db);
     const auto duty = r.by_duty_words("jalan rusak gelap malam");
     const auto model = r.by_model("jalan rusak gelap malam");
@@ -546,12 +552,7 @@ TEST_CASE("a stored model this wadul cannot read is rebuilt from the confirmed h
 
 TEST_CASE("a model learned from too few complaints does not overrule the duty words") {
     Store s;
-    std::vector<std::pair<std::string, std::string>> samples;
-    for (int i = 0; i < 6; ++i) {
-        samples.emplace_back("jalan rusak lampu padam gelap malam " + std::to_string(i), "DISHUB");
-        samples.emplace_back("aspal mengelupas retak tanjakan " + std::to_string(i), "DPU");
-    }
-    REQUIRE(train_and_store(s.db, samples, 5000, "test").stored);
+    REQUIRE(train_and_store(s.db, lamp_and_road_samples(), 5000, "test").stored);
     CHECK(Router::from_store(s.db, 12).has_model());
     CHECK_FALSE(Router::from_store(s.db, 13).has_model());
     // With the default (100), routing is the duty words' alone: no "layers disagree" discount.
