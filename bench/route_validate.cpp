@@ -8,10 +8,12 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <sys/stat.h>
 
+#include "wadul/clock.hpp"
 #include "wadul/csv.hpp"
 #include "wadul/error.hpp"
 #include "wadul/route_eval.hpp"
@@ -29,6 +31,7 @@ int main(int argc, char **argv) {
     std::string split = "2022-09-01", end = "2022-11-01";
     bool confusions = false;
     double half_life = 0; // in samples, oldest-first order
+    int replay = 0;       // > 0: replay the test rows, retraining every `replay` days (wadul-route eval --retrain-every)
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--confusions") {
@@ -57,6 +60,7 @@ int main(int argc, char **argv) {
         else if (k == "char_max") o.char_max = static_cast<int>(v);
         else if (k == "bigrams") o.word_bigrams = v != 0;
         else if (k == "half_life") half_life = v;
+        else if (k == "replay") replay = static_cast<int>(v);
         else if (k == "stem") o.stem = v != 0;
         else if (k == "surface") o.surface_words = v != 0;
         else if (k == "word_weight") o.word_weight = v;
@@ -76,18 +80,25 @@ int main(int argc, char **argv) {
     }
     try {
         Samples train, test;
+        std::vector<std::int64_t> test_days;
         auto rows = read_csv_columns(path, {"keluhan", "instansi_grup", "tanggal_keluhan"});
         std::stable_sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) { return a[2] < b[2]; });
         for (auto &r : rows) {
             if (r[0].empty() || r[1].empty()) continue;
             if (r[2] < split) train.emplace_back(r[0], r[1]);
-            else if (r[2] < end) test.emplace_back(r[0], r[1]);
+            else if (r[2] < end) {
+                test.emplace_back(r[0], r[1]);
+                test_days.push_back(days_from_civil(std::atoi(r[2].substr(0, 4).c_str()),
+                                                    std::atoi(r[2].substr(5, 2).c_str()),
+                                                    std::atoi(r[2].substr(8, 2).c_str())));
+            }
         }
         std::vector<double> weights;
         if (half_life > 0)
             for (size_t i = 0; i < train.size(); ++i)
                 weights.push_back(std::pow(0.5, static_cast<double>(train.size() - 1 - i) / half_life));
-        const EvalResult res = evaluate_samples(train, test, o, weights);
+        const EvalResult res = replay > 0 ? evaluate_replay(train, test, test_days, replay, o)
+                                          : evaluate_samples(train, test, o, weights);
         std::printf("%s", format_eval_text(res).c_str());
         if (std::getenv("ROUTE_DUMP")) {
             // Confidence and correctness of every validation text, to fit the confidence mapping.

@@ -63,6 +63,12 @@ int main(int argc, char **argv) {
     eval->add_option("--text-col", eval_opts.text_col, "Text column (default keluhan)")->option_text("NAME");
     eval->add_option("--label-col", eval_opts.label_col, "Label column (default instansi_grup)")->option_text("NAME");
     eval->add_option("--format", eval_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+    eval->add_option("--retrain-every", eval_opts.retrain_days,
+                     "Replay the test rows in date order, retraining every DAYS days on the rows before")
+        ->option_text("DAYS")
+        ->check(CLI::PositiveNumber);
+    eval->add_option("--date-col", eval_opts.date_col, "Date column for --retrain-every (default tanggal_keluhan)")
+        ->option_text("NAME");
 
     bool all = false;
     auto *agencies = app.add_subcommand("agencies", "List agencies, their officers in post and duty words");

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "wadul/clock.hpp"
 #include "wadul/csv.hpp"
 #include "wadul/error.hpp"
 
@@ -20,6 +21,12 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 bool blank(const std::string &s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 
+std::string_view trim(std::string_view s) {
+    const auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string_view::npos) return {};
+    return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
 } // namespace
 
 Samples read_training_csv(const std::string &path, const std::string &text_col, const std::string &label_col) {
@@ -30,6 +37,11 @@ Samples read_training_csv(const std::string &path, const std::string &text_col, 
     }
     return out;
 }
+
+namespace {
+// Fills accuracy, macro-F1, per-class figures and coverage from the predictions for `test`.
+void score(const Samples &test, const std::vector<Prediction> &pred, EvalResult &r);
+} // namespace
 
 EvalResult evaluate_samples(const Samples &train, const Samples &test, const ClassifierOptions &options,
                             const std::vector<double> &train_weights) {
@@ -50,7 +62,57 @@ EvalResult evaluate_samples(const Samples &train, const Samples &test, const Cla
     for (const auto &s : test) pred.push_back(model.classify(s.first));
     const double secs = seconds_since(t0);
     r.classify_per_second = secs > 0 ? static_cast<double>(test.size()) / secs : 0;
+    score(test, pred, r);
+    return r;
+}
 
+EvalResult evaluate_replay(const Samples &train, const Samples &test, const std::vector<std::int64_t> &test_days,
+                           int retrain_days, const ClassifierOptions &options) {
+    if (train.empty()) fail(kExitDataErr, "cannot evaluate: the training set has no labelled rows");
+    if (test.empty()) fail(kExitDataErr, "cannot evaluate: the test set has no labelled rows");
+    if (test_days.size() != test.size()) fail(kExitSoftware, "cannot replay: {} dates for {} test rows", test_days.size(), test.size());
+    if (retrain_days < 1) fail(kExitUsage, "cannot replay: retraining every {} days", retrain_days);
+    EvalResult r;
+    r.train_n = static_cast<int>(train.size());
+    r.test_n = static_cast<int>(test.size());
+    r.retrain_days = retrain_days;
+
+    // The test rows in date order (ties keep the file's order), as the complaints would arrive.
+    std::vector<size_t> order(test.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return test_days[a] < test_days[b]; });
+    Samples sorted;
+    sorted.reserve(test.size());
+    for (size_t i : order) sorted.push_back(test[i]);
+
+    std::vector<Prediction> pred;
+    pred.reserve(test.size());
+    Samples known = train;
+    double train_secs = 0, classify_secs = 0;
+    for (size_t i = 0; i < order.size();) {
+        // Retrain on everything confirmed before this window: the training set and the test rows
+        // of earlier days (their labels stand for the officers' and admins' confirmations).
+        Classifier model(options);
+        auto t0 = std::chrono::steady_clock::now();
+        model.train(known);
+        train_secs += seconds_since(t0);
+        ++r.retrains;
+        const std::int64_t end = test_days[order[i]] + retrain_days;
+        const size_t from = i;
+        t0 = std::chrono::steady_clock::now();
+        for (; i < order.size() && test_days[order[i]] < end; ++i) pred.push_back(model.classify(sorted[i].first));
+        classify_secs += seconds_since(t0);
+        known.insert(known.end(), sorted.begin() + static_cast<std::ptrdiff_t>(from),
+                     sorted.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    r.train_seconds = train_secs / r.retrains;
+    r.classify_per_second = classify_secs > 0 ? static_cast<double>(test.size()) / classify_secs : 0;
+    score(sorted, pred, r);
+    return r;
+}
+
+namespace {
+void score(const Samples &test, const std::vector<Prediction> &pred, EvalResult &r) {
     // Per-class counts over every label seen in either set, so a class the model never predicts
     // still counts (with F1 0) in the macro average.
     std::set<std::string> all;
@@ -102,15 +164,34 @@ EvalResult evaluate_samples(const Samples &train, const Samples &test, const Cla
         for (size_t i = 0; i < n; ++i) ok += pred[order[i]].label == test[order[i]].second;
         r.coverage[share] = static_cast<double>(ok) / static_cast<double>(n);
     }
-    return r;
 }
+
+} // namespace
 
 EvalResult evaluate(const EvalOptions &opts) {
     const Samples train = read_training_csv(opts.train_csv, opts.text_col, opts.label_col);
-    const Samples test = read_training_csv(opts.test_csv, opts.text_col, opts.label_col);
     if (train.empty()) fail(kExitDataErr, "cannot train on '{}': no row has both a text and a label", opts.train_csv);
+    if (opts.retrain_days <= 0) {
+        const Samples test = read_training_csv(opts.test_csv, opts.text_col, opts.label_col);
+        if (test.empty()) fail(kExitDataErr, "cannot test on '{}': no row has both a text and a label", opts.test_csv);
+        return evaluate_samples(train, test);
+    }
+    Samples test;
+    std::vector<std::int64_t> days;
+    size_t record = 0;
+    for (auto &row : read_csv_columns(opts.test_csv, {opts.text_col, opts.label_col, opts.date_col})) {
+        ++record;
+        if (blank(row[0]) || blank(row[1])) continue;
+        const auto t = parse_iso8601(trim(row[2]));
+        if (!t)
+            fail(kExitDataErr, "cannot replay '{}': record {} has no date in column '{}' (expected YYYY-MM-DD): '{}'",
+                 opts.test_csv, record, opts.date_col, row[2]);
+        const CivilTime c = to_civil(*t);
+        days.push_back(days_from_civil(c.year, c.month, c.day));
+        test.emplace_back(std::move(row[0]), std::move(row[1]));
+    }
     if (test.empty()) fail(kExitDataErr, "cannot test on '{}': no row has both a text and a label", opts.test_csv);
-    return evaluate_samples(train, test);
+    return evaluate_replay(train, test, days, opts.retrain_days);
 }
 
 std::string format_eval_text(const EvalResult &r) {
@@ -121,7 +202,10 @@ std::string format_eval_text(const EvalResult &r) {
     out += fmt::format("macro-F1             {:.3f}\n", r.macro_f1);
     for (const auto &c : r.coverage)
         out += fmt::format("accuracy, top {:<4}   {:.3f}\n", c.first, c.second);
-    out += fmt::format("train seconds        {:.3f}\n", r.train_seconds);
+    if (r.retrains > 0)
+        out += fmt::format("replay               retrained {} times, every {} day{}, in date order\n", r.retrains,
+                           r.retrain_days, r.retrain_days == 1 ? "" : "s");
+    out += fmt::format("train seconds        {:.3f}{}\n", r.train_seconds, r.retrains > 0 ? " (each)" : "");
     out += fmt::format("classified/second    {:.0f}\n", r.classify_per_second);
     out += fmt::format("\n{:>7}  {:>9}  {:>6}  {:>5}  {}\n", "support", "precision", "recall", "F1", "class");
     for (const auto &c : r.classes)
@@ -137,6 +221,10 @@ std::string format_eval_json(const EvalResult &r) {
     j["macro_f1"] = r.macro_f1;
     j["coverage"] = nlohmann::ordered_json::object();
     for (const auto &c : r.coverage) j["coverage"][c.first] = c.second;
+    if (r.retrains > 0) {
+        j["retrain_every_days"] = r.retrain_days;
+        j["retrains"] = r.retrains;
+    }
     j["train_seconds"] = r.train_seconds;
     j["classify_per_second"] = r.classify_per_second;
     j["classes"] = nlohmann::ordered_json::array();

@@ -1,6 +1,7 @@
 // Offline evaluation of the router's learner: train on one CSV, test on another, report quality.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
@@ -12,6 +13,11 @@ namespace wadul {
 
 struct EvalOptions {
     std::string train_csv, test_csv, text_col = "keluhan", label_col = "instansi_grup";
+    // Replay (retrain_days > 0): the test rows are taken in the order of date_col, and the learner is
+    // retrained every retrain_days days on the training rows plus the test rows of earlier days, as
+    // wadul-route retrains on each run from the complaints confirmed since.
+    std::string date_col = "tanggal_keluhan";
+    int retrain_days = 0;
 };
 
 struct ClassStats {
@@ -24,7 +30,8 @@ struct EvalResult {
     int train_n = 0, test_n = 0;
     double accuracy = 0, macro_f1 = 0;
     std::map<std::string, double> coverage; // "0.5","0.7","0.8","0.9" → accuracy on the most confident share
-    double train_seconds = 0, classify_per_second = 0;
+    double train_seconds = 0, classify_per_second = 0; // train_seconds: one training (the mean, in a replay)
+    int retrain_days = 0, retrains = 0;                 // a replay's step and number of trainings; 0 if none
     std::vector<ClassStats> classes;
 };
 
@@ -35,6 +42,10 @@ EvalResult evaluate(const EvalOptions &opts);
 // The same on samples already in memory, with the learner's settings (for validation runs).
 EvalResult evaluate_samples(const Samples &train, const Samples &test, const ClassifierOptions &options = {},
                             const std::vector<double> &train_weights = {});
+
+// The replay on samples in memory: test_days[i] is the day number of test[i] (any monotonic day count).
+EvalResult evaluate_replay(const Samples &train, const Samples &test, const std::vector<std::int64_t> &test_days,
+                           int retrain_days, const ClassifierOptions &options = {});
 
 std::string format_eval_text(const EvalResult &r); // human table, English headings
 std::string format_eval_json(const EvalResult &r); // one JSON object: the fields above plus "classes"

@@ -64,6 +64,26 @@ check "missing file exits 66" [ "$(rc)" = 66 ]
 route eval --train "$T/train.csv"
 check "eval without --test is a usage error" [ "$(rc)" = 64 ]
 
+# --retrain-every replays the test rows in date order.
+{
+    echo 'keluhan,instansi_grup,tgl'
+    echo '"aspal ruas desa retak",DPU,2022-11-02'
+    echo '"jalan berlubang, aspal retak",DPU,2022-11-01 07:30:00'
+    echo '"lampu penerangan padam lagi",DISHUB,2022-11-09'
+} > "$T/dated.csv"
+route eval --train "$T/train.csv" --test "$T/dated.csv" --date-col tgl --retrain-every 7 --format json
+check "replay exits 0" [ "$(rc)" = 0 ]
+check "replay counts its trainings" grep -Eq '"retrains": ?2' "$T/out"
+check "replay names its step" grep -Eq '"retrain_every_days": ?7' "$T/out"
+route eval --train "$T/train.csv" --test "$T/dated.csv" --retrain-every 7
+check "replay without the date column exits 65" [ "$(rc)" = 65 ]
+check "the missing date column is named" has "$T/err" "tanggal_keluhan"
+route eval --train "$T/train.csv" --test "$T/test.csv" --date-col catatan --retrain-every 1
+check "a record without a date exits 65" [ "$(rc)" = 65 ]
+check "the record is named" has "$T/err" "record 1"
+route eval --train "$T/train.csv" --test "$T/dated.csv" --date-col tgl --retrain-every 0
+check "--retrain-every 0 is a usage error" [ "$(rc)" = 64 ]
+
 # train --csv stores the model; routing then uses it for text without duty words.
 route train --csv "$T/train.csv"
 check "train --csv exits 0" [ "$(rc)" = 0 ]

@@ -175,3 +175,85 @@ TEST_CASE("the JSON report has every key, the text report every heading") {
                           "recall"})
         CHECK(text.find(h) != std::string::npos);
 }
+
+TEST_CASE("a replay retrains on the earlier test days, as the router learns from confirmations") {
+    Samples train;
+    for (const auto &r : kTrain)
+        if (!r[0].empty() && !r[1].empty()) train.emplace_back(r[0], r[1]);
+    // An agency the training set never saw: stray dogs, first reported on day 10, again on days 11 and 12.
+    const Samples test = {
+        {"anjing liar menggigit anak di gang", "Disnak"}, {"lampu jalan mati lagi", "Dishub"},
+        {"anjing liar berkeliaran menggigit warga", "Disnak"}, {"sampah menumpuk di tps", "DLH"},
+        {"anjing liar masuk pekarangan menggigit ayam", "Disnak"}, {"jalan berlubang lagi", "PU"},
+    };
+    const std::vector<std::int64_t> days = {10, 10, 11, 11, 12, 12};
+
+    const EvalResult once = evaluate_samples(train, test);
+    CHECK(once.retrains == 0);
+    CHECK(once.accuracy == doctest::Approx(0.5)); // the three Disnak rows are beyond a fixed model
+
+    const EvalResult daily = evaluate_replay(train, test, days, 1);
+    CHECK(daily.retrains == 3);
+    CHECK(daily.retrain_days == 1);
+    CHECK(daily.test_n == 6);
+    CHECK(daily.train_n == static_cast<int>(train.size()));
+    // Day 10's report was confirmed as Disnak by day 11: the next two are learned.
+    CHECK(daily.accuracy == doctest::Approx(5.0 / 6));
+
+    // A step longer than the test period is the fixed model again.
+    const EvalResult weekly = evaluate_replay(train, test, days, 7);
+    CHECK(weekly.retrains == 1);
+    CHECK(weekly.accuracy == doctest::Approx(once.accuracy));
+
+    // The rows are taken in date order whatever the file's order.
+    const Samples reversed(test.rbegin(), test.rend());
+    const std::vector<std::int64_t> reversed_days(days.rbegin(), days.rend());
+    CHECK(evaluate_replay(train, reversed, reversed_days, 1).accuracy == doctest::Approx(5.0 / 6));
+
+    CHECK_THROWS_AS(evaluate_replay(train, test, {10, 11}, 1), Error);
+    CHECK_THROWS_AS(evaluate_replay(train, test, days, 0), Error);
+}
+
+TEST_CASE("a replay reads the test file's dates and names a record without one") {
+    TempDir d;
+    write_csv(d.file("train.csv"), kTrain);
+    {
+        CsvWriter w;
+        w.row({"keluhan", "instansi_grup", "tanggal"});
+        w.row({"lampu di gang kami mati", "Dishub", "2022-11-02 08:15:00"});
+        w.row({"sampah belum diangkut", "DLH", "2022-11-01"});
+        w.row({"", "PU", "bukan tanggal"}); // skipped: no text, so its date is never read
+        w.row({"jalan berlubang dan rusak", "PU", "2022-11-03T10:00:00+07:00"});
+        w.save(d.file("test.csv"));
+    }
+    EvalOptions o;
+    o.train_csv = d.file("train.csv");
+    o.test_csv = d.file("test.csv");
+    o.date_col = "tanggal";
+    o.retrain_days = 1;
+    const EvalResult r = evaluate(o);
+    CHECK(r.retrains == 3);
+    CHECK(r.test_n == 3);
+    const auto j = nlohmann::json::parse(format_eval_json(r));
+    CHECK(j["retrain_every_days"] == 1);
+    CHECK(j["retrains"] == 3);
+    CHECK(format_eval_text(r).find("retrained 3 times, every 1 day") != std::string::npos);
+
+    {
+        CsvWriter w;
+        w.row({"keluhan", "instansi_grup", "tanggal"});
+        w.row({"lampu di gang kami mati", "Dishub", "2022-11-02"});
+        w.row({"sampah belum diangkut", "DLH", "02/11/2022"});
+        w.save(d.file("test.csv"));
+    }
+    try {
+        evaluate(o);
+        FAIL("replayed a row without a date");
+    } catch (const Error &e) {
+        CHECK(e.code() == kExitDataErr);
+        CHECK(std::string(e.what()).find("record 2") != std::string::npos);
+        CHECK(std::string(e.what()).find("'tanggal'") != std::string::npos);
+    }
+    o.date_col = "tgl";
+    CHECK_THROWS_AS(evaluate(o), Error);
+}
