@@ -46,7 +46,7 @@ constexpr std::pair<std::string_view, std::string_view> kSlang[] = {
     {"bnyk", "banyak"}, {"byk", "banyak"}, {"sblm", "sebelum"}, {"stlh", "setelah"}, {"dlm", "dalam"},
     {"dpn", "depan"}, {"blkg", "belakang"}, {"sklh", "sekolah"}, {"rmh", "rumah"}, {"lmpu", "lampu"},
     {"smpah", "sampah"}, {"bnjir", "banjir"}, {"iki", "ini"}, {"iku", "itu"}, {"ojo", "jangan"},
-    {"jgn", "jangan"}, {"sampe", "sampai"}, {"smpe", "sampai"}, {"smp", "sampai"}, {"pengen", "ingin"}, {"pgn", "ingin"}, {"ngurus", "urus"}, {"bener", "benar"}, {"bnr", "benar"},
+    {"jgn", "jangan"}, {"sampe", "sampai"}, {"smpe", "sampai"}, {"pengen", "ingin"}, {"pgn", "ingin"}, {"ngurus", "urus"}, {"bener", "benar"}, {"bnr", "benar"},
     {"gmana", "bagaimana"}, {"dgr", "dengar"}, {"ngk", "tidak"}, {"sdah", "sudah"},
     {"kpn", "kapan"}, {"kapn", "kapan"}, {"tlp", "telepon"}, {"telp", "telepon"}, {"hp", "ponsel"},
     {"wa", "whatsapp"}, {"info", "informasi"}, {"infonya", "informasi"}, {"pemkot", "pemerintah kota"},
@@ -66,14 +66,43 @@ constexpr std::string_view kStopwords[] = {
 
 template <typename T> bool in_range(T c, T lo, T hi) { return c >= lo && c <= hi; }
 
+// "smp" is SMS shorthand for "sampai" (until) and the acronym of a junior high school (Sekolah
+// Menengah Pertama). It is the school when written in capitals in a text that is not all capitals,
+// or when a number, "negeri" or "swasta" follows ("SMP 2", "smp n 1", "smp negeri"); `end` is where
+// the word ends in `text`.
+bool smp_is_school(std::string_view text, size_t end, bool capitals, bool shouting) {
+    if (capitals && !shouting) return true;
+    size_t i = end;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '.' || text[i] == '-')) ++i;
+    if (i < text.size() && in_range(text[i], '0', '9')) return true;
+    std::string next;
+    for (; i < text.size() && next.size() < 7; ++i) {
+        char c = text[i];
+        if (in_range(c, 'A', 'Z')) c = static_cast<char>(c - 'A' + 'a');
+        if (!in_range(c, 'a', 'z')) break;
+        next.push_back(c);
+    }
+    return next == "n" || next == "negeri" || next == "swasta";
+}
+
 // The splitter behind split_words, calling `emit` with each word; a template so that the hot path
 // (the classifier, for every text) pays no indirect call.
 template <typename Emit> void split_into(std::string_view text, Emit &&emit) {
     std::string run; // one alphanumeric run, lowercased
+    bool run_lower = false; // the run had a small letter
     bool last_number = false;
     std::string w;
-    auto flush = [&] {
+    // A text mostly in capitals says nothing by the case of one word.
+    size_t upper = 0, lower = 0;
+    for (char c : text) {
+        upper += in_range(c, 'A', 'Z');
+        lower += in_range(c, 'a', 'z');
+    }
+    const bool shouting = upper > lower;
+    auto flush = [&](size_t end) {
         if (run.empty()) return;
+        if (run == "smp" && !smp_is_school(text, end, !run_lower, shouting)) run = "sampai";
+        run_lower = false;
         // "anak2" is "anak-anak": the trailing 2 repeats the word, it is not a number.
         if (run.size() >= 3 && run.back() == '2' && in_range(run[run.size() - 2], 'a', 'z')) run.pop_back();
         size_t i = 0;
@@ -103,6 +132,7 @@ template <typename Emit> void split_into(std::string_view text, Emit &&emit) {
     for (size_t i = 0; i < text.size(); ++i) {
         const char ch = text[i];
         if (in_range(ch, 'a', 'z') || in_range(ch, '0', '9')) {
+            run_lower |= in_range(ch, 'a', 'z');
             run.push_back(ch);
         } else if (in_range(ch, 'A', 'Z')) {
             run.push_back(static_cast<char>(ch - 'A' + 'a'));
@@ -111,13 +141,13 @@ template <typename Emit> void split_into(std::string_view text, Emit &&emit) {
             // An apostrophe inside a word ("jum'at") joins it.
         } else if (ch == '\\' && i + 1 < text.size() && (text[i + 1] == 'n' || text[i + 1] == 't')) {
             // Exports often carry a literal "\n" for a line break.
-            flush();
+            flush(i);
             ++i;
         } else {
-            flush();
+            flush(i);
         }
     }
-    flush();
+    flush(text.size());
 }
 
 } // namespace

@@ -50,6 +50,21 @@ TEST_CASE("SMS slang expands to standard Indonesian") {
     CHECK(expand_slang("lampu") == "lampu");
 }
 
+TEST_CASE("smp is 'sampai' in SMS shorthand and the junior high school as an acronym") {
+    CHECK(split_words("nunggu smp sore") == V{"nunggu", "sampai", "sore"});
+    CHECK(split_words("Smp kapan ini dibiarkan") == V{"sampai", "kapan", "ini", "dibiarkan"});
+    // Capitals in a text that is not all capitals: the acronym.
+    CHECK(split_words("Pungutan di SMP negeri") == V{"pungutan", "di", "smp", "negeri"});
+    CHECK(split_words("anak saya di SMP.") == V{"anak", "saya", "di", "smp"});
+    // A shouted text: the case says nothing, what follows does.
+    CHECK(split_words("SUDAH SMP SEKARANG") == V{"sudah", "sampai", "sekarang"});
+    CHECK(split_words("PUNGLI DI SMP 2 REMBANG") == V{"pungli", "di", "smp", "<num>", "rembang"});
+    CHECK(split_words("pungli di smp n 1") == V{"pungli", "di", "smp", "n", "<num>"});
+    CHECK(split_words("smp swasta") == V{"smp", "swasta"});
+    CHECK(split_words("smp-2") == V{"smp", "<num>"});
+    CHECK(split_words("smpn 1") == V{"smpn", "<num>"});
+}
+
 TEST_CASE("stopwords are function words only; negation stays") {
     CHECK(is_stopword("yang"));
     CHECK(is_stopword("di"));
