@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <csv.h>
+#include <exception>
 #include <fstream>
 
 #include "wadul/error.hpp"
@@ -15,6 +16,9 @@ namespace {
 struct ParseState {
     std::vector<std::string> fields;
     const std::function<void(const std::vector<std::string> &)> *row;
+    // An exception from `row` must not unwind through libcsv's C frames: it waits here, and the
+    // parse stops at the next chunk, after the file and the parser are released.
+    std::exception_ptr error;
 };
 
 void on_field(void *data, size_t len, void *state) {
@@ -24,7 +28,13 @@ void on_field(void *data, size_t len, void *state) {
 
 void on_record(int, void *state) {
     auto *s = static_cast<ParseState *>(state);
-    (*s->row)(s->fields);
+    if (!s->error) {
+        try {
+            (*s->row)(s->fields);
+        } catch (...) {
+            s->error = std::current_exception();
+        }
+    }
     s->fields.clear();
 }
 
@@ -37,7 +47,7 @@ void read_csv(const std::string &path, const std::function<void(const std::vecto
     csv_parser p;
     csv_init(&p, CSV_APPEND_NULL);
     csv_set_delim(&p, static_cast<unsigned char>(separator));
-    ParseState st{{}, &row};
+    ParseState st{{}, &row, nullptr};
     char buf[1 << 16];
     size_t n;
     bool first = true;
@@ -51,37 +61,52 @@ void read_csv(const std::string &path, const std::function<void(const std::vecto
             std::fclose(f);
             fail(kExitDataErr, "cannot parse '{}': {}", path, why);
         }
+        if (st.error) break;
     }
     const bool read_error = std::ferror(f);
     std::fclose(f);
-    csv_fini(&p, on_field, on_record, &st);
+    if (!st.error) csv_fini(&p, on_field, on_record, &st);
     csv_free(&p);
+    if (st.error) std::rethrow_exception(st.error);
     if (read_error) fail(kExitIoErr, "cannot read '{}'", path);
 }
 
 std::vector<std::vector<std::string>> read_csv_columns(const std::string &path,
                                                        const std::vector<std::string> &columns, char separator) {
+    // Excel in an Indonesian locale saves "CSV" with ';': a header that is one field holding a ';'
+    // is read again with that separator instead of failing on a missing column.
+    struct Semicolons {};
     std::vector<int> index;
     std::vector<std::vector<std::string>> out;
-    read_csv(
-        path,
-        [&](const std::vector<std::string> &r) {
-            if (index.empty()) {
-                for (const auto &c : columns) {
-                    int at = -1;
-                    for (size_t i = 0; i < r.size(); ++i)
-                        if (r[i] == c) at = static_cast<int>(i);
-                    if (at < 0) fail(kExitDataErr, "'{}' has no column '{}'", path, c);
-                    index.push_back(at);
+    try {
+        read_csv(
+            path,
+            [&](const std::vector<std::string> &r) {
+                if (index.empty()) {
+                    for (const auto &c : columns) {
+                        int at = -1;
+                        for (size_t i = 0; i < r.size(); ++i)
+                            if (r[i] == c) at = static_cast<int>(i);
+                        if (at < 0 && separator == ',' && r.size() == 1 && r[0].find(';') != std::string::npos)
+                            throw Semicolons{};
+                        if (at < 0) {
+                            std::string have;
+                            for (const auto &h : r) have += (have.empty() ? "'" : ", '") + h + "'";
+                            fail(kExitDataErr, "'{}' has no column '{}' (its header: {})", path, c, have);
+                        }
+                        index.push_back(at);
+                    }
+                    return;
                 }
-                return;
-            }
-            std::vector<std::string> v;
-            v.reserve(index.size());
-            for (int i : index) v.push_back(static_cast<size_t>(i) < r.size() ? r[i] : std::string());
-            out.push_back(std::move(v));
-        },
-        separator);
+                std::vector<std::string> v;
+                v.reserve(index.size());
+                for (int i : index) v.push_back(static_cast<size_t>(i) < r.size() ? r[i] : std::string());
+                out.push_back(std::move(v));
+            },
+            separator);
+    } catch (const Semicolons &) {
+        return read_csv_columns(path, columns, ';');
+    }
     if (index.empty()) fail(kExitDataErr, "'{}' is empty: expected a header row", path);
     return out;
 }
