@@ -73,9 +73,11 @@ std::string set_aside(const std::string &inbox, const std::string &name) {
     std::string to = join(bad, name);
     struct stat st;
     for (int n = 1; ::lstat(to.c_str(), &st) == 0; ++n) to = join(bad, fmt::format("{}.{}", name, n));
-    if (::rename(join(inbox, name).c_str(), to.c_str()) != 0)
+    if (::rename(join(inbox, name).c_str(), to.c_str()) != 0) {
+        if (errno == ENOENT) return {}; // another run moved it meanwhile
         fail(exit_for_errno(errno, kExitCantCreate), "cannot move '{}' to '{}': {}", join(inbox, name), bad,
              std::strerror(errno));
+    }
     return to;
 }
 
@@ -84,7 +86,7 @@ std::string set_aside(const std::string &inbox, const std::string &name) {
 std::vector<std::string> complaint_files(const std::string &inbox) {
     std::vector<std::string> names;
     DIR *d = ::opendir(inbox.c_str());
-    if (!d) fail(exit_for_errno(errno, kExitNoInput), "cannot read portal inbox '{}': {}", inbox, std::strerror(errno));
+    if (!d) fail(exit_for_errno(errno, kExitIoErr), "cannot read portal inbox '{}': {}", inbox, std::strerror(errno));
     while (const dirent *e = ::readdir(d)) {
         const std::string name = e->d_name;
         if (name.empty() || name[0] == '.' || !ends_with(name, ".json")) continue;
@@ -217,6 +219,7 @@ PortalImport import_portal(Db &db, const std::string &inbox, Log &log) {
             r.exit_code = worse(r.exit_code, kExitDataErr);
             try {
                 const std::string to = set_aside(inbox, name);
+                if (to.empty()) continue;
                 log.warn("cannot import portal file '{}': {}; moved to '{}'", path, e.what(), to);
             } catch (const Error &m) {
                 log.warn("cannot import portal file '{}': {}", path, e.what());
