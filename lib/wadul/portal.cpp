@@ -18,6 +18,7 @@
 #include "wadul/complaint.hpp"
 #include "wadul/error.hpp"
 #include "wadul/log.hpp"
+#include "wadul/msisdn.hpp"
 #include "wadul/store.hpp"
 
 namespace wadul {
@@ -246,7 +247,9 @@ PortalImport import_portal(Db &db, const std::string &inbox, Log &log) {
             } else {
                 NewComplaint nc;
                 nc.source = "web";
-                nc.reporter = pc.account.value_or("web");
+                // A phone number in the +62 form, as SMS complaints have it: officers see it masked
+                // (forward.mask_citizen), and the citizen's CEK by SMS finds the ticket.
+                nc.reporter = pc.account ? normalize_msisdn(*pc.account).value_or(*pc.account) : "web";
                 nc.reporter_name = pc.name;
                 nc.confidential = pc.confidential;
                 nc.text = pc.text;

@@ -37,7 +37,7 @@ expect_eq "$(q "SELECT external_id || '|' || reporter || '|' || coalesce(reporte
                 || '|' || datetime(received_at, 'unixepoch') || '|' || status
                 FROM complaint WHERE source = 'web' ORDER BY id")" \
     "WEB-2026-00001|ahmad.fauzi@example.com|Ahmad Fauzi|0|2026-11-30 01:15:00|received
-WEB-2026-00002|081234567890|-|1|2026-11-30 01:40:00|received" "web complaints"
+WEB-2026-00002|+6281234567890|-|1|2026-11-30 01:40:00|received" "web complaints"
 expect_eq "$(ls -A "$T/portal/in")" ".WEB-2026-00003.json.tmp" "the inbox after the import"
 w1=$(q "SELECT ticket FROM complaint WHERE external_id = 'WEB-2026-00001'")
 w2=$(q "SELECT ticket FROM complaint WHERE external_id = 'WEB-2026-00002'")

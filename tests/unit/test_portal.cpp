@@ -325,3 +325,14 @@ TEST_CASE("export leaves SMS complaints to the modem") {
     CHECK(!fs::exists(d.file("out"))); // nothing to write: no directory made
     CHECK(text_of(db, "SELECT status FROM complaint") == "approved");
 }
+
+TEST_CASE("import: a phone number as the account is stored in the +62 form, anything else as written") {
+    Db db = Db::memory();
+    Log log{"test", 0, true};
+    TempDir in;
+    put(in, "1.json", R"({"id": "W1", "received": "2026-11-03", "text": "a", "account": "0812-3456-7001"})");
+    put(in, "2.json", R"({"id": "W2", "received": "2026-11-03", "text": "b", "account": "budi_rembang"})");
+    CHECK(import_portal(db, in.path.string(), log).imported == 2);
+    CHECK(text_of(db, "SELECT group_concat(reporter, ' ') FROM (SELECT reporter FROM complaint ORDER BY id)") ==
+          "+6281234567001 budi_rembang");
+}
