@@ -8,6 +8,7 @@
 #include "wadul/lock.hpp"
 #include "wadul/modem.hpp"
 #include "wadul/outbox.hpp"
+#include "wadul/portal.hpp"
 #include "wadul/tool.hpp"
 
 namespace {
@@ -38,7 +39,8 @@ int main(int argc, char **argv) {
     wadul::CommonOptions opts;
     wadul::add_common_options(app, opts);
     bool no_send = false;
-    app.add_flag("--no-send", no_send, "Process replies and queue messages, but do not open the modem");
+    app.add_flag("--no-send", no_send,
+                 "Process replies and queue messages, but do not open the modem nor write the portal outbox");
     app.require_subcommand(0, 1);
 
     auto *queue = app.add_subcommand("queue", "List the outbound SMS queue");
@@ -83,6 +85,15 @@ int main(int argc, char **argv) {
         wadul::ForwardSummary s;
         wadul::process_inbound(db, ctx.cfg, fo, ctx.log, s);
         wadul::queue_notifications(db, ctx.cfg, fo, ctx.log, s);
+        // Web complaints' answers go to the portal's outbox before the modem is opened: a modem
+        // problem must not hold them back.
+        int rc = 0;
+        if (!no_send && !ctx.cfg.portal.outbox.empty()) {
+            const auto p = wadul::export_portal(db, ctx.cfg.portal.outbox, fo.now, ctx.log);
+            if (p.written > 0)
+                ctx.log.info("wrote {} answers to the portal outbox", p.written);
+            rc = p.exit_code;
+        }
         if (!no_send)
             wadul::send_queue(
                 db, ctx.cfg, fo, [&] { return std::unique_ptr<wadul::Transport>(new LockedModem(ctx.cfg)); }, ctx.log,
@@ -91,6 +102,6 @@ int main(int argc, char **argv) {
                      "queued {} messages; sent {} ({} parts), {} to retry, {} failed, {} unknown, {} left for later",
                      s.inbound, s.commands, s.rejected, s.queries, s.followups, s.forwarded, s.queued, s.sent, s.parts,
                      s.retrying, s.failed, s.unknown, s.left);
-        return s.exit_code;
+        return wadul::worse(rc, s.exit_code);
     });
 }

@@ -226,6 +226,8 @@ const std::vector<Key> &keys() {
         v.push_back(int_key("forward.rate_per_minute", [](Config &c) -> int & { return c.forward.rate_per_minute; }, 1, 6000));
         v.push_back(int_key("forward.lease_seconds", [](Config &c) -> int & { return c.forward.lease_seconds; }, 10, 86400));
         v.push_back(int_key("forward.max_parts", [](Config &c) -> int & { return c.forward.max_parts; }, 1, 50));
+        v.push_back(string_key("portal.inbox", [](Config &c) -> std::string & { return c.portal.inbox; }));
+        v.push_back(string_key("portal.outbox", [](Config &c) -> std::string & { return c.portal.outbox; }));
         v.push_back(list_key("sla.holiday_files", [](Config &c) -> std::vector<std::string> & { return c.sla.holiday_files; }));
         v.push_back(list_key("sla.local_holidays", [](Config &c) -> std::vector<std::string> & { return c.sla.local_holidays; }));
         v.push_back(int_key("sla.disposition_minutes", [](Config &c) -> int & { return c.sla.disposition_minutes; }, 1, 100000));
@@ -333,6 +335,8 @@ Config default_config() {
     c.modem.gammurc = "/etc/gammurc";
     c.modem.lock = WADUL_STATEDIR "/modem.lock";
     c.registry.path = WADUL_SYSCONFDIR "/agencies.toml";
+    c.portal.inbox = WADUL_STATEDIR "/portal/in";
+    c.portal.outbox = WADUL_STATEDIR "/portal/out";
     // Pemerintah Kabupaten Rembang works six days a week since 1 January 2018 under Peraturan
     // Bupati Rembang Nomor 46 Tahun 2017 tentang Pengaturan Hari dan Jam Kerja (which repealed the
     // five-day Perbup 16/2012): Monday-Thursday 07:00-14:00, Friday 07:00-11:00 (Friday prayers),

@@ -51,6 +51,11 @@ struct Config {
         int lease_seconds = 300;
         int max_parts = 10;         // longest outbound SMS, in parts (10 UCS-2 parts: 670 characters)
     } forward;
+    struct {
+        // Spool directories of the web portal (Website Wadul Bupati); "" turns a direction off.
+        std::string inbox;          // *.json complaints the portal drops; wadul-fetch imports them
+        std::string outbox;         // <ticket>.json answers wadul-forward writes for the portal
+    } portal;
     std::map<std::string, std::string> templates; // name → Indonesian text with {placeholders}
     struct {
         OfficeHours hours[7];       // index 0 = Sunday, WIB

@@ -1,0 +1,338 @@
+#include "wadul/portal.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <system_error>
+#include <unistd.h>
+#include <vector>
+
+#include <dirent.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "wadul/complaint.hpp"
+#include "wadul/error.hpp"
+#include "wadul/log.hpp"
+#include "wadul/msisdn.hpp"
+#include "wadul/store.hpp"
+
+namespace wadul {
+
+namespace {
+
+using nlohmann::json;
+
+int exit_for_errno(int err, int otherwise) {
+    if (err == EACCES || err == EPERM || err == EROFS) return kExitNoPerm;
+    return otherwise;
+}
+
+bool ends_with(const std::string &s, const std::string &suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string join(const std::string &dir, const std::string &name) {
+    return !dir.empty() && dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+// nlohmann's messages start with "[json.exception.parse_error.101] "; the sysadmin needs the rest.
+std::string json_reason(const std::exception &e) {
+    std::string w = e.what();
+    if (w.rfind("[json.exception.", 0) == 0) {
+        const size_t sp = w.find("] ");
+        if (sp != std::string::npos) w = w.substr(sp + 2);
+    }
+    return w;
+}
+
+std::optional<std::string> optional_string(const json &o, const char *key) {
+    const auto it = o.find(key);
+    if (it == o.end() || it->is_null()) return std::nullopt;
+    if (!it->is_string()) fail(kExitDataErr, "'{}' is not a string", key);
+    const std::string s = it->get<std::string>();
+    if (s.find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
+    return s;
+}
+
+std::string required_string(const json &o, const char *key) {
+    if (!o.contains(key) || o.at(key).is_null()) fail(kExitDataErr, "'{}' is missing", key);
+    auto s = optional_string(o, key);
+    if (!s) fail(kExitDataErr, "'{}' is empty", key);
+    return *s;
+}
+
+// Moves a file the portal got wrong out of the way, keeping any earlier file of the same name.
+std::string set_aside(const std::string &inbox, const std::string &name) {
+    const std::string bad = join(inbox, "bad");
+    if (::mkdir(bad.c_str(), 0755) != 0 && errno != EEXIST)
+        fail(exit_for_errno(errno, kExitCantCreate), "cannot create '{}': {}", bad, std::strerror(errno));
+    std::string to = join(bad, name);
+    struct stat st;
+    for (int n = 1; ::lstat(to.c_str(), &st) == 0; ++n) to = join(bad, fmt::format("{}.{}", name, n));
+    if (::rename(join(inbox, name).c_str(), to.c_str()) != 0) {
+        if (errno == ENOENT) return {}; // another run moved it meanwhile
+        fail(exit_for_errno(errno, kExitCantCreate), "cannot move '{}' to '{}': {}", join(inbox, name), bad,
+             std::strerror(errno));
+    }
+    return to;
+}
+
+// The complaint files of the inbox, in name order: *.json, not dotfiles (the portal's files
+// being written), regular files only.
+std::vector<std::string> complaint_files(const std::string &inbox) {
+    std::vector<std::string> names;
+    DIR *d = ::opendir(inbox.c_str());
+    if (!d) fail(exit_for_errno(errno, kExitIoErr), "cannot read portal inbox '{}': {}", inbox, std::strerror(errno));
+    while (const dirent *e = ::readdir(d)) {
+        const std::string name = e->d_name;
+        if (name.empty() || name[0] == '.' || !ends_with(name, ".json")) continue;
+        struct stat st;
+        if (::stat(join(inbox, name).c_str(), &st) == 0 && S_ISREG(st.st_mode)) names.push_back(name);
+    }
+    ::closedir(d);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+void write_all(int fd, const std::string &data) {
+    size_t off = 0;
+    while (off < data.size()) {
+        const ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw std::system_error(errno, std::generic_category());
+        }
+        off += static_cast<size_t>(n);
+    }
+}
+
+// Writes `path` so that the portal sees either no file or the whole file, and the file survives a
+// power cut once this returns: a dotfile (which the portal ignores), fsync, rename, fsync the dir.
+void write_atomically(const std::string &dir, const std::string &name, const std::string &data) {
+    const std::string tmp = join(dir, "." + name + ".tmp"), path = join(dir, name);
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) fail(exit_for_errno(errno, kExitCantCreate), "cannot create '{}': {}", tmp, std::strerror(errno));
+    try {
+        write_all(fd, data);
+        if (::fsync(fd) != 0) throw std::system_error(errno, std::generic_category());
+    } catch (const std::system_error &e) {
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        fail(kExitCantCreate, "cannot write '{}': {}", tmp, std::strerror(e.code().value()));
+    }
+    ::close(fd);
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        const int err = errno;
+        ::unlink(tmp.c_str());
+        fail(exit_for_errno(err, kExitCantCreate), "cannot rename '{}' to '{}': {}", tmp, path, std::strerror(err));
+    }
+    if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+        ::fsync(dfd);
+        ::close(dfd);
+    }
+}
+
+// mkdir -p
+void make_dirs(const std::string &path) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) fail(kExitCantCreate, "cannot create portal outbox '{}': not a directory", path);
+        return;
+    }
+    const size_t slash = path.find_last_of('/', path.size() > 1 ? path.size() - 2 : 0);
+    if (slash != std::string::npos && slash > 0) make_dirs(path.substr(0, slash));
+    if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
+        fail(exit_for_errno(errno, kExitCantCreate), "cannot create portal outbox '{}': {}", path,
+             std::strerror(errno));
+}
+
+struct Answer {
+    std::int64_t complaint_id = 0;
+    std::string ticket;
+    std::optional<std::string> external_id;
+    std::optional<std::int64_t> agency_id;
+    std::string agency_code, agency_name;
+};
+
+} // namespace
+
+PortalComplaint parse_portal_complaint(const std::string &text) {
+    json o;
+    try {
+        o = json::parse(text);
+    } catch (const json::exception &e) {
+        fail(kExitDataErr, "not valid JSON: {}", json_reason(e));
+    }
+    if (!o.is_object()) fail(kExitDataErr, "not a JSON object");
+    PortalComplaint c;
+    c.id = required_string(o, "id");
+    const std::string received = required_string(o, "received");
+    const auto at = parse_iso8601(received);
+    if (!at) fail(kExitDataErr, "'received' is not an ISO 8601 time: '{}'", received);
+    c.received = *at;
+    c.text = required_string(o, "text");
+    c.name = optional_string(o, "name");
+    c.account = optional_string(o, "account");
+    if (const auto it = o.find("confidential"); it != o.end() && !it->is_null()) {
+        if (!it->is_boolean()) fail(kExitDataErr, "'confidential' is not true or false");
+        c.confidential = it->get<bool>();
+    }
+    return c;
+}
+
+PortalImport import_portal(Db &db, const std::string &inbox, Log &log) {
+    PortalImport r;
+    struct stat st;
+    if (::stat(inbox.c_str(), &st) != 0 && errno == ENOENT) {
+        log.debug("no portal inbox '{}': nothing to import", inbox);
+        return r;
+    }
+    for (const auto &name : complaint_files(inbox)) {
+        ++r.files;
+        const std::string path = join(inbox, name);
+        std::string content;
+        {
+            std::ifstream in(path, std::ios::binary);
+            std::stringstream buf;
+            if (in) buf << in.rdbuf();
+            if (!in || in.bad()) {
+                const int err = errno;
+                if (err == ENOENT) { // another run took it meanwhile
+                    --r.files;
+                    continue;
+                }
+                log.error("cannot read portal file '{}': {}", path, std::strerror(err));
+                r.exit_code = worse(r.exit_code, exit_for_errno(err, kExitIoErr));
+                continue;
+            }
+            content = buf.str();
+        }
+        PortalComplaint pc;
+        try {
+            pc = parse_portal_complaint(content);
+        } catch (const Error &e) {
+            ++r.bad;
+            r.exit_code = worse(r.exit_code, kExitDataErr);
+            try {
+                const std::string to = set_aside(inbox, name);
+                if (to.empty()) continue;
+                log.warn("cannot import portal file '{}': {}; moved to '{}'", path, e.what(), to);
+            } catch (const Error &m) {
+                log.warn("cannot import portal file '{}': {}", path, e.what());
+                log.error("{}", m.what());
+                r.exit_code = worse(r.exit_code, m.code());
+            }
+            continue;
+        }
+
+        std::string ticket;
+        {
+            Tx tx(db);
+            Stmt find(db, "SELECT ticket, text FROM complaint WHERE source = 'web' AND external_id = ?");
+            find.bind(1, pc.id);
+            if (find.step()) {
+                ticket = find.str(0);
+                ++r.duplicates;
+                if (find.str(1) != pc.text)
+                    log.warn("portal file '{}': complaint '{}' is already stored as ticket {} with another text; "
+                             "kept the stored one",
+                             path, pc.id, ticket);
+                else
+                    log.info("portal file '{}': complaint '{}' already stored as ticket {}", path, pc.id, ticket);
+            } else {
+                NewComplaint nc;
+                nc.source = "web";
+                // A phone number in the +62 form, as SMS complaints have it: officers see it masked
+                // (forward.mask_citizen), and the citizen's CEK by SMS finds the ticket.
+                nc.reporter = pc.account ? normalize_msisdn(*pc.account).value_or(*pc.account) : "web";
+                nc.reporter_name = pc.name;
+                nc.confidential = pc.confidential;
+                nc.text = pc.text;
+                nc.received_at = pc.received;
+                nc.external_id = pc.id;
+                ticket = create_complaint(db, nc).ticket;
+                ++r.imported;
+                log.debug("web complaint '{}' stored as ticket {}", pc.id, ticket);
+            }
+            find.reset();
+            tx.commit();
+        }
+        // Only now, with the complaint committed, does the file go. A crash before this line
+        // leaves it for the next run, which finds the id stored and only removes the file.
+        if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+            log.error("cannot remove portal file '{}' (stored as ticket {}): {}", path, ticket, std::strerror(errno));
+            r.exit_code = worse(r.exit_code, exit_for_errno(errno, kExitIoErr));
+        }
+    }
+    return r;
+}
+
+PortalExport export_portal(Db &db, const std::string &outbox, Timestamp now, Log &log) {
+    PortalExport r;
+    std::vector<Answer> todo;
+    {
+        Stmt q(db, "SELECT c.id, c.ticket, c.external_id, c.agency_id, coalesce(a.code, ''), coalesce(a.name, '') "
+                   "FROM complaint c LEFT JOIN agency a ON a.id = c.agency_id "
+                   "WHERE c.status = 'approved' AND c.source = 'web' ORDER BY c.id");
+        while (q.step())
+            todo.push_back({q.i64(0), q.str(1), q.opt_str(2), q.opt_i64(3), q.str(4), q.str(5)});
+    }
+    if (todo.empty()) return r;
+    try {
+        make_dirs(outbox);
+    } catch (const Error &e) {
+        log.error("{}; {} answers wait", e.what(), todo.size());
+        r.exit_code = kExitCantCreate;
+        return r;
+    }
+    Stmt answer(db, "SELECT at, detail FROM event WHERE complaint_id = ? AND kind = 'answered' ORDER BY id DESC "
+                    "LIMIT 1");
+    for (const auto &a : todo) {
+        answer.bind(1, a.complaint_id);
+        if (!answer.step()) {
+            answer.reset();
+            log.warn("web complaint {} is approved without an answer; nothing written to the portal", a.ticket);
+            continue;
+        }
+        const Timestamp answered_at = answer.i64(0);
+        const std::string text = answer.opt_str(1).value_or("");
+        answer.reset();
+
+        // The file depends only on the store, so a re-run after a crash writes the same bytes.
+        nlohmann::ordered_json o;
+        o["id"] = a.external_id ? json(*a.external_id) : json(nullptr);
+        o["ticket"] = a.ticket;
+        o["agency"] = a.agency_code;
+        o["agency_name"] = a.agency_name;
+        o["answered_at"] = format_iso8601(answered_at);
+        o["answer"] = text;
+        const std::string name = a.ticket + ".json";
+        try {
+            write_atomically(outbox, name, o.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+        } catch (const Error &e) {
+            log.error("{}; web complaint {} stays approved", e.what(), a.ticket);
+            r.exit_code = kExitCantCreate;
+            continue;
+        }
+        Tx tx(db);
+        Stmt still(db, "SELECT 1 FROM complaint WHERE id = ? AND status = 'approved'");
+        still.bind(1, a.complaint_id);
+        if (still.step()) {
+            still.reset();
+            append_event(db, {a.complaint_id, now, "delivered", "portal", a.agency_id, std::nullopt, std::nullopt});
+            ++r.written;
+            log.info("answer to web complaint {} ({}) written to '{}'", a.ticket, a.external_id.value_or("-"),
+                     join(outbox, name));
+        }
+        still.reset();
+        tx.commit();
+    }
+    return r;
+}
+
+} // namespace wadul
