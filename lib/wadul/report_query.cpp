@@ -74,8 +74,15 @@ ListFormat parse_list_format(const std::string &s) {
 }
 
 std::int64_t list_complaints(Db &db, const ComplaintFilter &f, ListFormat fmt, std::ostream &out) {
+    // The follow-up result, for the admin portal to pass on to LAPOR! SP4N: the agency's latest
+    // answer and when the complaint was closed (its answer delivered, or closed by an admin).
     std::string sql = "SELECT c.ticket, c.status, a.code, a.name, c.source, c.text, c.received_at, c.confidential, "
-                      "c.reporter, c.reporter_name FROM complaint c LEFT JOIN agency a ON a.id = c.agency_id "
+                      "c.reporter, c.reporter_name, c.external_id, ans.detail, ans.at, "
+                      "(SELECT max(e.at) FROM event e WHERE e.complaint_id = c.id AND e.kind IN ('delivered', 'closed') "
+                      "AND c.status = 'closed') "
+                      "FROM complaint c LEFT JOIN agency a ON a.id = c.agency_id "
+                      "LEFT JOIN event ans ON ans.id = (SELECT e.id FROM event e WHERE e.complaint_id = c.id "
+                      "AND e.kind = 'answered' ORDER BY e.at DESC, e.id DESC LIMIT 1) "
                       "WHERE c.received_at >= ?1";
     if (f.status == "open") {
         sql += " AND c.status <> 'closed'";
@@ -106,13 +113,20 @@ std::int64_t list_complaints(Db &db, const ComplaintFilter &f, ListFormat fmt, s
         out << fmt::format("{:<8} {:<16} {:<9} {:<10} {:<6} {}\n", "TICKET", "RECEIVED", "STATUS", "AGENCY", "SOURCE",
                            "TEXT");
     if (fmt == ListFormat::Csv) csv.row({"ticket", "status", "agency", "source", "text", "received_at", "confidential",
-                                         "reporter", "reporter_name"});
+                                         "reporter", "reporter_name", "external_id", "answer", "answered_at",
+                                         "closed_at"});
     if (fmt == ListFormat::Json) out << "[";
     while (s.step()) {
         const bool confidential = s.i64(7) != 0;
         const std::string agency = s.opt_str(2).value_or("");
         const std::string reporter = confidential ? std::string() : s.str(8);
         const std::string reporter_name = confidential ? std::string() : s.opt_str(9).value_or("");
+        const std::optional<std::string> external_id = s.opt_str(10);
+        // An answer may quote the citizen; a confidential complaint's answer is shown without them.
+        std::optional<std::string> answer = s.opt_str(11);
+        if (answer && confidential) answer = redact(*answer, s.str(8), s.opt_str(9));
+        const std::string answered_at = s.is_null(12) ? std::string() : format_iso8601(s.i64(12));
+        const std::string closed_at = s.is_null(13) ? std::string() : format_iso8601(s.i64(13));
         switch (fmt) {
         case ListFormat::Table:
             out << fmt::format("{:<8} {:<16} {:<9} {} {:<6} {}\n", s.str(0), format_wib(s.i64(6)), s.str(1),
@@ -120,7 +134,8 @@ std::int64_t list_complaints(Db &db, const ComplaintFilter &f, ListFormat fmt, s
             break;
         case ListFormat::Csv:
             csv.row({s.str(0), s.str(1), agency, s.str(4), s.str(5), format_iso8601(s.i64(6)),
-                     confidential ? "true" : "false", reporter, reporter_name});
+                     confidential ? "true" : "false", reporter, reporter_name, external_id.value_or(""),
+                     answer.value_or(""), answered_at, closed_at});
             out << csv.str();
             csv = CsvWriter();
             break;
@@ -136,6 +151,13 @@ std::int64_t list_complaints(Db &db, const ComplaintFilter &f, ListFormat fmt, s
             j["confidential"] = confidential;
             j["reporter"] = confidential ? nlohmann::ordered_json() : nlohmann::ordered_json(reporter);
             j["reporter_name"] = reporter_name.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(reporter_name);
+            auto or_null = [](const std::string &v) {
+                return v.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(v);
+            };
+            j["external_id"] = or_null(external_id.value_or(""));
+            j["answer"] = or_null(answer.value_or(""));
+            j["answered_at"] = or_null(answered_at);
+            j["closed_at"] = or_null(closed_at);
             // A text that is not valid UTF-8 (a broken SMS part) is shown with U+FFFD, not refused.
             out << (n ? ",\n  " : "\n  ") << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             break;

@@ -131,6 +131,15 @@ grep -q BBBBBB2 "$T/out" || fail "--status open --agency DPUTARU lacks BBBBBB2"
 grep -q AAAAAA1 "$T/out" && fail "--status open lists a closed complaint"
 expect_rc 0 "$W" complaints --since 2026-11-10 --format csv
 [ "$(grep -c '^[A-Z0-9]\{7\},' "$T/out")" = 1 ] || fail "--since 2026-11-10 should list one complaint"
+# The follow-up results, for the admin portal to enter in LAPOR! SP4N.
+expect_rc 0 "$W" complaints --status closed --format csv
+head -1 "$T/out" | grep -q ',external_id,answer,answered_at,closed_at' || fail "the CSV lacks the follow-up columns"
+grep -q '^AAAAAA1,.*,Sudah diperbaiki,2026-11-04T10:00:00+07:00,2026-11-04T14:05:00+07:00' "$T/out" ||
+    fail "AAAAAA1 lacks its answer and closing time: $(cat "$T/out")"
+grep -q '^DDDDDD4,.*,,,2026-10-20T11:00:00+07:00' "$T/out" || fail "DDDDDD4 (closed by an admin) lacks its closing time"
+expect_rc 0 "$W" complaints --status open --format json
+grep -q '"closed_at": *null' "$T/out" || fail "an open complaint has a closing time"
+grep -q '"answer": *"Sudah' "$T/out" && fail "an open complaint shows an answer it has not got"
 expect_rc 0 "$W" show bbbbbb2
 cp "$T/out" "$T/show.txt"
 grep -q '^stage: *disposition .*overdue' "$T/show.txt" || fail "show lacks the overdue stage"

@@ -393,6 +393,37 @@ TEST_CASE("complaints filters") {
     CHECK_THROWS_AS(count({"", "NOPE", std::nullopt}), Error);
 }
 
+TEST_CASE("the listing carries the follow-up result: latest answer, closing time, confidential answers redacted") {
+    Scenario s;
+    auto event = [&](const char *key, Timestamp at, const char *kind, const char *detail) {
+        EventInput e;
+        e.complaint_id = s.cid[key];
+        e.at = at;
+        e.kind = kind;
+        e.actor = "+6281100000021";
+        e.agency_id = s.agency["DPUTARU"];
+        e.officer_id = s.officer["LB"];
+        if (detail) e.detail = detail;
+        append_event(s.db, e);
+    };
+    event("c2", T(11, 20, 9), "accepted", nullptr);
+    event("c2", T(11, 20, 10), "answered", "Draf pertama");
+    event("c2", T(11, 21, 10), "answered", "Pelapor +628222333444 sudah kami hubungi");
+    std::ostringstream csv, json;
+    list_complaints(s.db, {}, ListFormat::Csv, csv);
+    list_complaints(s.db, {}, ListFormat::Json, json);
+    CHECK(csv.str().find(kSecretPhone) == std::string::npos);
+    CHECK(json.str().find(kSecretPhone) == std::string::npos);
+    // The latest answer only, redacted, with its time; not closed yet.
+    CHECK(csv.str().find("Pelapor (confidential) sudah kami hubungi,2026-11-21T10:00:00+07:00,\r\n") !=
+          std::string::npos);
+    CHECK(csv.str().find("Draf pertama") == std::string::npos);
+    // c1 was answered on 4 November 10:00 and its answer delivered at 14:05.
+    CHECK(csv.str().find(s.ticket["c1"]) != std::string::npos);
+    CHECK(csv.str().find(",2026-11-04T10:00:00+07:00,2026-11-04T14:05:00+07:00\r\n") != std::string::npos);
+    CHECK(json.str().find("\"closed_at\":\"2026-11-04T14:05:00+07:00\"") != std::string::npos);
+}
+
 TEST_CASE("working time, quantiles and months") {
     Scenario s;
     WorkClock wc(s.cal);
