@@ -33,6 +33,7 @@ std::optional<Timestamp> parse_iso8601(std::string_view s);
 
 // "2026-11-28T09:30:00+07:00" (WIB) and "2026-11-28 09:30" (WIB, for tables).
 std::string format_iso8601(Timestamp t, int offset = kWibOffset);
+void append_iso8601(std::string &out, Timestamp t, int offset = kWibOffset); // the same, appended
 std::string format_wib(Timestamp t);
 // "28 November 2026", for citizens, officers and the Regent.
 std::string format_date_id(Timestamp t);

@@ -1,5 +1,6 @@
 // `wadul-sla status`: the current stages as a table, TSV or JSON.
 #include <algorithm>
+#include <iterator>
 #include <array>
 
 #include <fmt/format.h>
@@ -25,18 +26,27 @@ std::vector<StatusRow> status_rows(Db &db, const Calendar &cal, const Config &cf
     }
     std::vector<StageClock>().swap(stages); // moved from: give the memory back before sorting
     // Overdue first (longest overdue first), then by office time left; stopped clocks last.
-    // Sorted by index, so each row moves once rather than at every step of the sort.
-    std::vector<std::uint32_t> order(rows.size());
-    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&rows](std::uint32_t x, std::uint32_t y) {
-        const StatusRow &a = rows[x], &b = rows[y];
-        if (a.left.has_value() != b.left.has_value()) return a.left.has_value();
-        if (!a.left) return a.clock.started < b.clock.started;
-        if (a.overdue != b.overdue) return a.overdue;
-        if (*a.left != *b.left) return *a.left < *b.left;
-        if (*a.clock.deadline != *b.clock.deadline) return *a.clock.deadline < *b.clock.deadline;
-        return a.clock.ticket < b.clock.ticket;
+    // Sorted as compact keys, so the comparisons stay in cache and each row moves once at the end.
+    struct Key {
+        std::int64_t primary, secondary; // running: left, deadline; paused: started, 0
+        std::uint32_t rank;              // 0 overdue, 1 open, 2 paused
+        std::uint32_t row;
+    };
+    std::vector<Key> keys(rows.size());
+    for (std::uint32_t i = 0; i < keys.size(); ++i) {
+        const StatusRow &r = rows[i];
+        if (r.left) keys[i] = {*r.left, *r.clock.deadline, r.overdue ? 0u : 1u, i};
+        else keys[i] = {r.clock.started, 0, 2u, i};
+    }
+    std::stable_sort(keys.begin(), keys.end(), [&rows](const Key &a, const Key &b) {
+        if (a.rank != b.rank) return a.rank < b.rank;
+        if (a.primary != b.primary) return a.primary < b.primary;
+        if (a.secondary != b.secondary) return a.secondary < b.secondary;
+        return a.rank != 2 && rows[a.row].clock.ticket < rows[b.row].clock.ticket;
     });
+    std::vector<std::uint32_t> order(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) order[i] = keys[i].row;
+    std::vector<Key>().swap(keys);
     // Apply the permutation in place, cycle by cycle: no second copy of the rows.
     for (std::uint32_t i = 0; i < order.size(); ++i) {
         if (order[i] == i) continue;
@@ -64,12 +74,6 @@ std::string office_time(std::int64_t secs) {
     return fmt::format("{}{}h{:02}m", neg ? "-" : "", m / 60, m % 60);
 }
 
-// TSV fields cannot hold tabs or newlines; tickets and codes never do, but be safe.
-std::string tsv_field(std::string s) {
-    std::replace_if(s.begin(), s.end(), [](char c) { return c == '\t' || c == '\n' || c == '\r'; }, ' ');
-    return s;
-}
-
 const char *state(const StatusRow &r) { return !r.left ? "paused" : (r.overdue ? "overdue" : "open"); }
 
 } // namespace
@@ -78,25 +82,58 @@ std::string format_status(const std::vector<StatusRow> &rows, StatusFormat forma
     std::string out;
     if (format == StatusFormat::json) {
         out = "[";
+        out.reserve(rows.size() * 200);
         for (size_t i = 0; i < rows.size(); ++i) {
             const auto &r = rows[i];
             const auto &c = r.clock;
-            out += fmt::format(
-                "{}\n  {{\"ticket\": {}, \"agency\": {}, \"stage\": \"{}\", \"started\": \"{}\", \"deadline\": {}, "
-                "\"left_minutes\": {}, \"overdue\": {}, \"paused\": {}}}",
-                i ? "," : "", json_quote(c.ticket), c.agency.empty() ? "null" : json_quote(c.agency), stage_name(c.stage),
-                format_iso8601(c.started), c.deadline ? "\"" + format_iso8601(*c.deadline) + "\"" : "null",
-                r.left ? std::to_string(*r.left / 60) : "null", r.overdue ? "true" : "false", c.paused ? "true" : "false");
+            out += i ? ",\n  {\"ticket\": " : "\n  {\"ticket\": ";
+            out += json_quote(c.ticket);
+            out += ", \"agency\": ";
+            out += c.agency.empty() ? std::string("null") : json_quote(c.agency);
+            out += ", \"stage\": \"";
+            out += stage_name(c.stage);
+            out += "\", \"started\": \"";
+            append_iso8601(out, c.started);
+            out += "\", \"deadline\": ";
+            if (c.deadline) {
+                out += '"';
+                append_iso8601(out, *c.deadline);
+                out += '"';
+            } else {
+                out += "null";
+            }
+            out += ", \"left_minutes\": ";
+            if (r.left) fmt::format_to(std::back_inserter(out), "{}", *r.left / 60);
+            else out += "null";
+            out += ", \"overdue\": ";
+            out += r.overdue ? "true" : "false";
+            out += ", \"paused\": ";
+            out += c.paused ? "true}" : "false}";
         }
         return out + (rows.empty() ? "]\n" : "\n]\n");
     }
     if (format == StatusFormat::tsv) {
         out = "ticket\tagency\tstage\tstarted\tdeadline\tleft_minutes\tstate\n";
+        out.reserve(out.size() + rows.size() * 96);
+        auto field = [&out](const std::string &v) { // TSV fields cannot hold tabs or newlines
+            for (char ch : v) out += (ch == '\t' || ch == '\n' || ch == '\r') ? ' ' : ch;
+        };
         for (const auto &r : rows) {
             const auto &c = r.clock;
-            out += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\n", tsv_field(c.ticket), tsv_field(c.agency), stage_name(c.stage),
-                               format_iso8601(c.started), c.deadline ? format_iso8601(*c.deadline) : "",
-                               r.left ? std::to_string(*r.left / 60) : "", state(r));
+            field(c.ticket);
+            out += '\t';
+            field(c.agency);
+            out += '\t';
+            out += stage_name(c.stage);
+            out += '\t';
+            append_iso8601(out, c.started);
+            out += '\t';
+            if (c.deadline) append_iso8601(out, *c.deadline);
+            out += '\t';
+            if (r.left) fmt::format_to(std::back_inserter(out), "{}", *r.left / 60);
+            out += '\t';
+            out += state(r);
+            out += '\n';
         }
         return out;
     }
