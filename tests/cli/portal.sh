@@ -137,6 +137,25 @@ expect_eq "$(q "SELECT count(*) FROM complaint WHERE external_id = 'WEB-2026-000
 [ ! -e "$T/portal/in/WEB-2026-00007.json" ] || fail "the imported file is still in the inbox"
 mv "$T/phone.away" "$T/phone"
 
+# Three cron runs at once over forty files: each complaint stored once, every file gone, and the
+# runs that found the modem busy (75) still imported their share of the portal's files.
+for i in $(seq 10 49); do
+    printf '{"id": "WEB-2026-000%s", "received": "2026-11-30T11:%s:00+07:00", "text": "Lampu jalan mati nomor %s."}\n' \
+        "$i" "$i" "$i" >"$T/portal/in/.t"
+    mv "$T/portal/in/.t" "$T/portal/in/WEB-2026-000$i.json"
+done
+tick
+for r in 1 2 3; do
+    timeout -k 5 120 "$FETCH" -c "$T/wadul.toml" >"$T/out.$r" 2>"$T/err.$r" &
+done
+wait
+for r in 1 2 3; do
+    grep -v -e "^wadul-fetch: error: modem is in use" "$T/err.$r" | grep . && fail "run $r: $(cat "$T/err.$r")"
+done
+expect_eq "$(q "SELECT count(*), count(DISTINCT external_id) FROM complaint WHERE external_id BETWEEN 'WEB-2026-00010' AND 'WEB-2026-00049'")" \
+    "40|40" "complaints from concurrent runs"
+expect_eq "$(ls "$T/portal/in" | grep -c json)" 0 "files left after concurrent runs"
+
 # Both directions off: nothing imported.
 printf '{"id": "WEB-2026-00008", "received": "2026-11-30T11:00:00+07:00", "text": "Air mati."}\n' \
     >"$T/portal/in/WEB-2026-00008.json"
