@@ -39,79 +39,8 @@ Samples read_training_csv(const std::string &path, const std::string &text_col, 
 }
 
 namespace {
+
 // Fills accuracy, macro-F1, per-class figures and coverage from the predictions for `test`.
-void score(const Samples &test, const std::vector<Prediction> &pred, EvalResult &r);
-} // namespace
-
-EvalResult evaluate_samples(const Samples &train, const Samples &test, const ClassifierOptions &options,
-                            const std::vector<double> &train_weights) {
-    EvalResult r;
-    r.train_n = static_cast<int>(train.size());
-    r.test_n = static_cast<int>(test.size());
-    if (train.empty()) fail(kExitDataErr, "cannot evaluate: the training set has no labelled rows");
-    if (test.empty()) fail(kExitDataErr, "cannot evaluate: the test set has no labelled rows");
-
-    Classifier model(options);
-    auto t0 = std::chrono::steady_clock::now();
-    model.train(train, train_weights);
-    r.train_seconds = seconds_since(t0);
-
-    std::vector<Prediction> pred;
-    pred.reserve(test.size());
-    t0 = std::chrono::steady_clock::now();
-    for (const auto &s : test) pred.push_back(model.classify(s.first));
-    const double secs = seconds_since(t0);
-    r.classify_per_second = secs > 0 ? static_cast<double>(test.size()) / secs : 0;
-    score(test, pred, r);
-    return r;
-}
-
-EvalResult evaluate_replay(const Samples &train, const Samples &test, const std::vector<std::int64_t> &test_days,
-                           int retrain_days, const ClassifierOptions &options) {
-    if (train.empty()) fail(kExitDataErr, "cannot evaluate: the training set has no labelled rows");
-    if (test.empty()) fail(kExitDataErr, "cannot evaluate: the test set has no labelled rows");
-    if (test_days.size() != test.size()) fail(kExitSoftware, "cannot replay: {} dates for {} test rows", test_days.size(), test.size());
-    if (retrain_days < 1) fail(kExitUsage, "cannot replay: retraining every {} days", retrain_days);
-    EvalResult r;
-    r.train_n = static_cast<int>(train.size());
-    r.test_n = static_cast<int>(test.size());
-    r.retrain_days = retrain_days;
-
-    // The test rows in date order (ties keep the file's order), as the complaints would arrive.
-    std::vector<size_t> order(test.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return test_days[a] < test_days[b]; });
-    Samples sorted;
-    sorted.reserve(test.size());
-    for (size_t i : order) sorted.push_back(test[i]);
-
-    std::vector<Prediction> pred;
-    pred.reserve(test.size());
-    Samples known = train;
-    double train_secs = 0, classify_secs = 0;
-    for (size_t i = 0; i < order.size();) {
-        // Retrain on everything confirmed before this window: the training set and the test rows
-        // of earlier days (their labels stand for the officers' and admins' confirmations).
-        Classifier model(options);
-        auto t0 = std::chrono::steady_clock::now();
-        model.train(known);
-        train_secs += seconds_since(t0);
-        ++r.retrains;
-        const std::int64_t end = test_days[order[i]] + retrain_days;
-        const size_t from = i;
-        t0 = std::chrono::steady_clock::now();
-        for (; i < order.size() && test_days[order[i]] < end; ++i) pred.push_back(model.classify(sorted[i].first));
-        classify_secs += seconds_since(t0);
-        known.insert(known.end(), sorted.begin() + static_cast<std::ptrdiff_t>(from),
-                     sorted.begin() + static_cast<std::ptrdiff_t>(i));
-    }
-    r.train_seconds = train_secs / r.retrains;
-    r.classify_per_second = classify_secs > 0 ? static_cast<double>(test.size()) / classify_secs : 0;
-    score(sorted, pred, r);
-    return r;
-}
-
-namespace {
 void score(const Samples &test, const std::vector<Prediction> &pred, EvalResult &r) {
     // Per-class counts over every label seen in either set, so a class the model never predicts
     // still counts (with F1 0) in the macro average.
@@ -167,6 +96,76 @@ void score(const Samples &test, const std::vector<Prediction> &pred, EvalResult 
 }
 
 } // namespace
+
+EvalResult evaluate_samples(const Samples &train, const Samples &test, const ClassifierOptions &options,
+                            const std::vector<double> &train_weights) {
+    EvalResult r;
+    r.train_n = static_cast<int>(train.size());
+    r.test_n = static_cast<int>(test.size());
+    if (train.empty()) fail(kExitDataErr, "cannot evaluate: the training set has no labelled rows");
+    if (test.empty()) fail(kExitDataErr, "cannot evaluate: the test set has no labelled rows");
+
+    Classifier model(options);
+    auto t0 = std::chrono::steady_clock::now();
+    model.train(train, train_weights);
+    r.train_seconds = seconds_since(t0);
+
+    std::vector<Prediction> pred;
+    pred.reserve(test.size());
+    t0 = std::chrono::steady_clock::now();
+    for (const auto &s : test) pred.push_back(model.classify(s.first));
+    const double secs = seconds_since(t0);
+    r.classify_per_second = secs > 0 ? static_cast<double>(test.size()) / secs : 0;
+    score(test, pred, r);
+    return r;
+}
+
+EvalResult evaluate_replay(const Samples &train, const Samples &test, const std::vector<std::int64_t> &test_days,
+                           int retrain_days, const ClassifierOptions &options) {
+    if (train.empty()) fail(kExitDataErr, "cannot evaluate: the training set has no labelled rows");
+    if (test.empty()) fail(kExitDataErr, "cannot evaluate: the test set has no labelled rows");
+    if (test_days.size() != test.size())
+        fail(kExitSoftware, "cannot replay: {} dates for {} test rows", test_days.size(), test.size());
+    if (retrain_days < 1) fail(kExitUsage, "cannot replay: retraining every {} days", retrain_days);
+    EvalResult r;
+    r.train_n = static_cast<int>(train.size());
+    r.test_n = static_cast<int>(test.size());
+    r.retrain_days = retrain_days;
+
+    // The test rows in date order (ties keep the file's order), as the complaints would arrive.
+    std::vector<size_t> order(test.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return test_days[a] < test_days[b]; });
+    Samples sorted;
+    sorted.reserve(test.size());
+    for (size_t i : order) sorted.push_back(test[i]);
+
+    std::vector<Prediction> pred;
+    pred.reserve(test.size());
+    Samples known = train;
+    double train_secs = 0, classify_secs = 0;
+    for (size_t i = 0; i < order.size();) {
+        // Retrain on everything confirmed before this window: the training set and the test rows
+        // of earlier days (their labels stand for the officers' and admins' confirmations).
+        Classifier model(options);
+        auto t0 = std::chrono::steady_clock::now();
+        model.train(known);
+        train_secs += seconds_since(t0);
+        ++r.retrains;
+        const std::int64_t end = test_days[order[i]] + retrain_days;
+        const size_t from = i;
+        t0 = std::chrono::steady_clock::now();
+        for (; i < order.size() && test_days[order[i]] < end; ++i) pred.push_back(model.classify(sorted[i].first));
+        classify_secs += seconds_since(t0);
+        known.insert(known.end(), sorted.begin() + static_cast<std::ptrdiff_t>(from),
+                     sorted.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    r.train_seconds = train_secs / r.retrains;
+    r.classify_per_second = classify_secs > 0 ? static_cast<double>(test.size()) / classify_secs : 0;
+    score(sorted, pred, r);
+    return r;
+}
+
 
 EvalResult evaluate(const EvalOptions &opts) {
     const Samples train = read_training_csv(opts.train_csv, opts.text_col, opts.label_col);
