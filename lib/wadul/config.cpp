@@ -216,6 +216,7 @@ const std::vector<Key> &keys() {
         v.push_back(double_key("route.threshold", [](Config &c) -> double & { return c.route.threshold; }, 0, 1));
         v.push_back(bool_key("route.learn", [](Config &c) -> bool & { return c.route.learn; }));
         v.push_back(int_key("route.min_samples", [](Config &c) -> int & { return c.route.min_samples; }, 0, 10000000));
+        v.push_back(int_key("route.retrain_every", [](Config &c) -> int & { return c.route.retrain_every; }, 0, 525600));
         v.push_back(bool_key("forward.mask_citizen", [](Config &c) -> bool & { return c.forward.mask_citizen; }));
         v.push_back(bool_key("forward.notify_head", [](Config &c) -> bool & { return c.forward.notify_head; }));
         v.push_back(bool_key("forward.approval", [](Config &c) -> bool & { return c.forward.approval; }));

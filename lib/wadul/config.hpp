@@ -38,6 +38,7 @@ struct Config {
         double threshold = 0.5;     // confidence below which a complaint goes to triage
         bool learn = true;          // learn from confirmed assignments
         int min_samples = 100;      // confirmed complaints a learned model needs before it is used
+        int retrain_every = 60;     // minutes at least between retrainings from the store (0: each run)
     } route;
     struct {
         bool mask_citizen = true;   // officers see the citizen's number masked

@@ -415,7 +415,7 @@ RouteRun route_pending(Db &db, const Config &cfg, Timestamp now, Log &log) {
         log.info("router retrained on {} confirmed complaints, {} agencies{}", t.samples, t.labels, why);
         return true;
     };
-    if (cfg.route.learn && learning_due(db)) retrain("");
+    if (cfg.route.learn && learning_due(db, now, cfg.route.retrain_every)) retrain("");
     Router router = Router::from_store(db, cfg.route.min_samples);
     // A model this wadul cannot read (an older format after an upgrade) is rebuilt from the
     // store's own confirmed history rather than left to warn every run.
@@ -515,12 +515,13 @@ TrainResult train_from_store(Db &db, Timestamp now) {
     return train_and_store(db, confirmed_samples(db), now, "the store's confirmed complaints");
 }
 
-bool learning_due(Db &db) {
+bool learning_due(Db &db, Timestamp now, int min_minutes) {
     std::optional<Timestamp> trained;
     {
         Stmt m(db, "SELECT trained_at FROM route_model WHERE id = 1");
         if (m.step()) trained = m.i64(0);
     }
+    if (trained && min_minutes > 0 && now < *trained + static_cast<Timestamp>(min_minutes) * 60) return false;
     Stmt s(db, "SELECT count(*) FROM event WHERE complaint_id IS NOT NULL AND at > ? AND "
                "(kind = 'assigned' AND actor LIKE 'admin:%' OR kind IN ('accepted', 'answered', 'refused'))");
     s.args(trained.value_or(std::numeric_limits<Timestamp>::min()));

@@ -93,7 +93,8 @@ TrainResult train_and_store(Db &db, const std::vector<std::pair<std::string, std
                             Timestamp now, const std::string &source);
 
 // True when complaints were confirmed after the stored model was trained (or none is stored and
-// some exist): the cron run then retrains.
-bool learning_due(Db &db);
+// some exist): the cron run then retrains. With `min_minutes` > 0, not before the stored model is
+// that old at `now`: cron runs every few minutes, and a year of history takes a while to learn.
+bool learning_due(Db &db, Timestamp now = 0, int min_minutes = 0);
 
 } // namespace wadul

@@ -561,3 +561,32 @@ TEST_CASE("a model learned from too few complaints does not overrule the duty wo
     CHECK(s.agency(t) == "DPU");
     CHECK(str(s.db, "SELECT detail FROM event WHERE kind='routed'").find("model") == std::string::npos);
 }
+
+TEST_CASE("cron runs retrain at most every route.retrain_every minutes") {
+    Store s;
+    s.cfg.route.min_samples = 0;
+    s.cfg.route.retrain_every = 60;
+    Timestamp at = 10000;
+    for (int i = 0; i < 3; ++i, at += 10) {
+        s.assign(s.complaint("aspal mengelupas retak tanjakan " + std::to_string(i), at), "DPU", false, at + 1);
+        s.assign(s.complaint("tiang penerangan padam perempatan " + std::to_string(i), at + 2), "DISHUB", false, at + 3);
+    }
+    // No model yet: the first run trains whatever the interval.
+    CHECK(route_pending(s.db, s.cfg, at, s.log).retrained);
+    const Timestamp trained = at;
+    // A confirmation ten minutes later is learned only once the model is an hour old.
+    s.assign(s.complaint("lampu penerangan gang mati", trained + 5 * 60), "DISHUB", false, trained + 10 * 60);
+    CHECK(learning_due(s.db));
+    CHECK_FALSE(learning_due(s.db, trained + 20 * 60, 60));
+    CHECK_FALSE(route_pending(s.db, s.cfg, trained + 20 * 60, s.log).retrained);
+    CHECK_FALSE(route_pending(s.db, s.cfg, trained + 59 * 60, s.log).retrained);
+    const auto run = route_pending(s.db, s.cfg, trained + 60 * 60, s.log);
+    CHECK(run.retrained);
+    CHECK(run.train_samples == 7);
+    // Nothing new since: no retraining however long it waits.
+    CHECK_FALSE(route_pending(s.db, s.cfg, trained + 10 * 3600, s.log).retrained);
+    // 0: every run that finds a new confirmation.
+    s.cfg.route.retrain_every = 0;
+    s.assign(s.complaint("jalan aspal berlubang", trained + 10 * 3600), "DPU", false, trained + 10 * 3600 + 60);
+    CHECK(route_pending(s.db, s.cfg, trained + 10 * 3600 + 120, s.log).retrained);
+}
