@@ -15,7 +15,7 @@ struct EvalOptions {
     std::string train_csv, test_csv, text_col = "keluhan", label_col = "instansi_grup";
     // Replay (retrain_days > 0): the test rows are taken in the order of date_col, and the learner is
     // retrained every retrain_days days on the training rows plus the test rows of earlier days, as
-    // wadul-route retrains on each run from the complaints confirmed since.
+    // wadul-route retrains from the complaints confirmed since (at most every route.retrain_every minutes).
     std::string date_col = "tanggal_keluhan";
     int retrain_days = 0;
 };
