@@ -45,7 +45,7 @@ int main(int argc, char **argv) {
         }
         if (portal) {
             try {
-                const auto p = wadul::import_portal(db, ctx.cfg.portal.inbox, ctx.log);
+                const auto p = wadul::import_portal(db, ctx.cfg.portal.inbox, ctx.now(), ctx.log);
                 if (p.files > 0)
                     ctx.log.info("portal: {} files, {} web complaints stored, {} already stored, {} moved to bad/",
                                  p.files, p.imported, p.duplicates, p.bad);

@@ -185,7 +185,7 @@ PortalComplaint parse_portal_complaint(const std::string &text) {
     return c;
 }
 
-PortalImport import_portal(Db &db, const std::string &inbox, Log &log) {
+PortalImport import_portal(Db &db, const std::string &inbox, Timestamp now, Log &log) {
     PortalImport r;
     struct stat st;
     if (::stat(inbox.c_str(), &st) != 0 && errno == ENOENT) {
@@ -215,6 +215,11 @@ PortalImport import_portal(Db &db, const std::string &inbox, Log &log) {
         PortalComplaint pc;
         try {
             pc = parse_portal_complaint(content);
+            // A date ahead of the gateway's clock (beyond an hour of drift) would start the SOP's
+            // deadlines in the future: the portal's clock or its export is wrong.
+            if (pc.received > now + 3600)
+                fail(kExitDataErr, "'received' is in the future: {} (now {})", format_iso8601(pc.received),
+                     format_iso8601(now));
         } catch (const Error &e) {
             ++r.bad;
             r.exit_code = worse(r.exit_code, kExitDataErr);

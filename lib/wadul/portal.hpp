@@ -41,9 +41,10 @@ struct PortalImport {
 
 // Imports every *.json file of `inbox` in name order, each in its own transaction; a file is
 // removed only after its complaint is committed (or found already stored). A bad file goes to
-// inbox/bad/ with a warning and the rest go on. A missing inbox is no error (the portal may not be
-// set up yet). Throws Error only when the inbox itself cannot be read.
-PortalImport import_portal(Db &db, const std::string &inbox, Log &log);
+// inbox/bad/ with a warning and the rest go on; so does one received more than an hour after
+// `now`. A missing inbox is no error (the portal may not be set up yet). Throws Error only when
+// the inbox itself cannot be read.
+PortalImport import_portal(Db &db, const std::string &inbox, Timestamp now, Log &log);
 
 struct PortalExport {
     long written = 0;  // answers written to the outbox and their complaints closed

@@ -126,7 +126,7 @@ expect_eq "$(q "SELECT count(*) FROM complaint WHERE external_id = 'WEB-2026-000
 expect_eq "$(q "SELECT count(*) FROM complaint WHERE external_id = 'WEB-2026-00006'")" 1 "the good file after the bad one"
 
 # The modem gone: the portal's complaints still come in, the run exits 69.
-printf '{"id": "WEB-2026-00007", "received": "2026-11-30T11:00:00+07:00", "text": "Pasar becek."}\n' \
+printf '{"id": "WEB-2026-00007", "received": "2026-11-30T09:00:00+07:00", "text": "Pasar becek."}\n' \
     >"$T/portal/in/WEB-2026-00007.json"
 mv "$T/phone" "$T/phone.away"
 tick
@@ -140,7 +140,7 @@ mv "$T/phone.away" "$T/phone"
 # Three cron runs at once over forty files: each complaint stored once, every file gone, and the
 # runs that found the modem busy (75) still imported their share of the portal's files.
 for i in $(seq 10 49); do
-    printf '{"id": "WEB-2026-000%s", "received": "2026-11-30T11:%s:00+07:00", "text": "Lampu jalan mati nomor %s."}\n' \
+    printf '{"id": "WEB-2026-000%s", "received": "2026-11-30T08:%s:00+07:00", "text": "Lampu jalan mati nomor %s."}\n' \
         "$i" "$i" "$i" >"$T/portal/in/.t"
     mv "$T/portal/in/.t" "$T/portal/in/WEB-2026-000$i.json"
 done
@@ -157,7 +157,7 @@ expect_eq "$(q "SELECT count(*), count(DISTINCT external_id) FROM complaint WHER
 expect_eq "$(ls "$T/portal/in" | grep -c json)" 0 "files left after concurrent runs"
 
 # Both directions off: nothing imported.
-printf '{"id": "WEB-2026-00008", "received": "2026-11-30T11:00:00+07:00", "text": "Air mati."}\n' \
+printf '{"id": "WEB-2026-00008", "received": "2026-11-30T09:00:00+07:00", "text": "Air mati."}\n' \
     >"$T/portal/in/WEB-2026-00008.json"
 WADUL_PORTAL_INBOX= fetch_ok
 [ -e "$T/portal/in/WEB-2026-00008.json" ] || fail "portal.inbox = \"\" imported anyway"

@@ -25,6 +25,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The gateway's clock during these imports: after every file's "received".
+const Timestamp kNow = *parse_iso8601("2026-11-30T12:00:00+07:00");
+
 const std::string kGood = R"({"id": "WEB-2026-00123", "received": "2026-11-03T09:12:00+07:00",
   "text": "Lampu jalan di Jl. Pemuda mati sejak seminggu.", "name": "Siti Aminah",
   "account": "siti@example.com", "confidential": true})";
@@ -106,20 +109,23 @@ TEST_CASE("import: good files become web complaints, bad ones go to bad/, dotfil
     put(in, "a-broken.json", "{\"id\": \"WEB-1\", \"text\": ");
     put(in, "d-noid.json", R"({"received": "2026-11-03T10:00:00+07:00", "text": "Tanpa id."})");
     put(in, "e-baddate.json", R"({"id": "WEB-9", "received": "kemarin", "text": "Tanggal aneh."})");
+    // Thirty days ahead of the gateway's clock: the portal's clock is wrong, the deadlines would be.
+    put(in, "h-future.json", R"({"id": "WEB-10", "received": "2026-12-30T12:00:00+07:00", "text": "Dari masa depan."})");
     put(in, ".f-partial.json.tmp", "{\"id\": ");
     put(in, ".g-hidden.json", kMinimal);
     put(in, "notes.txt", "not a complaint");
 
-    const auto r = import_portal(db, in.path.string(), log);
-    CHECK(r.files == 5);
+    const auto r = import_portal(db, in.path.string(), kNow, log);
+    CHECK(r.files == 6);
     CHECK(r.imported == 2);
-    CHECK(r.bad == 3);
+    CHECK(r.bad == 4);
     CHECK(r.duplicates == 0);
     CHECK(r.exit_code == kExitDataErr);
-    CHECK(log.warnings() == 3);
+    CHECK(log.warnings() == 4);
 
     CHECK(names_in(in.path) == std::vector<std::string>{".f-partial.json.tmp", ".g-hidden.json", "bad", "notes.txt"});
-    CHECK(names_in(in.path / "bad") == std::vector<std::string>{"a-broken.json", "d-noid.json", "e-baddate.json"});
+    CHECK(names_in(in.path / "bad") == std::vector<std::string>{"a-broken.json", "d-noid.json", "e-baddate.json",
+                                                                 "h-future.json"});
 
     CHECK(count(db, "SELECT count(*) FROM complaint WHERE source = 'web'") == 2);
     Stmt q(db, "SELECT external_id, reporter, reporter_name, confidential, text, received_at, status FROM complaint "
@@ -141,15 +147,16 @@ TEST_CASE("import: good files become web complaints, bad ones go to bad/, dotfil
     CHECK(text_of(db, "SELECT group_concat(kind || ' ' || actor) FROM event") == "received web,received web");
 
     // A second run: nothing left to do, bad/ is not read as complaints.
-    const auto again = import_portal(db, in.path.string(), log);
+    const auto again = import_portal(db, in.path.string(), kNow, log);
     CHECK(again.files == 0);
     CHECK(again.exit_code == 0);
 
     // Another bad file of a name already in bad/ keeps the earlier one.
     put(in, "a-broken.json", "not json either");
-    CHECK(import_portal(db, in.path.string(), log).bad == 1);
+    CHECK(import_portal(db, in.path.string(), kNow, log).bad == 1);
     CHECK(names_in(in.path / "bad") ==
-          std::vector<std::string>{"a-broken.json", "a-broken.json.1", "d-noid.json", "e-baddate.json"});
+          std::vector<std::string>{"a-broken.json", "a-broken.json.1", "d-noid.json", "e-baddate.json",
+                                   "h-future.json"});
 }
 
 TEST_CASE("import after a crash between commit and removal: the file is removed, no duplicate") {
@@ -157,10 +164,10 @@ TEST_CASE("import after a crash between commit and removal: the file is removed,
     Log log{"test", 0, true};
     TempDir in;
     put(in, "x.json", kGood);
-    REQUIRE(import_portal(db, in.path.string(), log).imported == 1);
+    REQUIRE(import_portal(db, in.path.string(), kNow, log).imported == 1);
     // The crash: the complaint is committed but its file is still there.
     put(in, "x.json", kGood);
-    const auto r = import_portal(db, in.path.string(), log);
+    const auto r = import_portal(db, in.path.string(), kNow, log);
     CHECK(r.files == 1);
     CHECK(r.imported == 0);
     CHECK(r.duplicates == 1);
@@ -171,7 +178,7 @@ TEST_CASE("import after a crash between commit and removal: the file is removed,
 
     // The same id under another name with another text: still one complaint, and a warning.
     put(in, "y.json", R"({"id": "WEB-2026-00123", "received": "2026-11-03T09:12:00+07:00", "text": "Diubah."})");
-    CHECK(import_portal(db, in.path.string(), log).duplicates == 1);
+    CHECK(import_portal(db, in.path.string(), kNow, log).duplicates == 1);
     CHECK(count(db, "SELECT count(*) FROM complaint") == 1);
     CHECK(log.warnings() == 1);
     CHECK(names_in(in.path).empty());
@@ -181,11 +188,11 @@ TEST_CASE("import: a missing inbox is nothing to do; an unreadable one is an err
     Db db = Db::memory();
     Log log{"test", 0, true};
     TempDir d;
-    const auto r = import_portal(db, d.file("nonexistent"), log);
+    const auto r = import_portal(db, d.file("nonexistent"), kNow, log);
     CHECK(r.files == 0);
     CHECK(r.exit_code == 0);
     put(d, "plain", "");
-    CHECK_THROWS_AS(import_portal(db, d.file("plain"), log), Error);
+    CHECK_THROWS_AS(import_portal(db, d.file("plain"), kNow, log), Error);
 }
 
 namespace {
@@ -194,7 +201,7 @@ namespace {
 std::int64_t approved_web_complaint(Db &db, Log &log, const TempDir &in) {
     db.exec("INSERT INTO agency(id, code, name, kind) VALUES (1, 'DINHUB', 'Dinas Perhubungan', 'opd')");
     put(in, "x.json", kGood);
-    REQUIRE(import_portal(db, in.path.string(), log).imported == 1);
+    REQUIRE(import_portal(db, in.path.string(), kNow, log).imported == 1);
     const std::int64_t id = count(db, "SELECT id FROM complaint");
     const Timestamp t = *parse_iso8601("2026-11-04T10:30:00+07:00");
     Tx tx(db);
@@ -332,7 +339,7 @@ TEST_CASE("import: a phone number as the account is stored in the +62 form, anyt
     TempDir in;
     put(in, "1.json", R"({"id": "W1", "received": "2026-11-03", "text": "a", "account": "0812-3456-7001"})");
     put(in, "2.json", R"({"id": "W2", "received": "2026-11-03", "text": "b", "account": "budi_rembang"})");
-    CHECK(import_portal(db, in.path.string(), log).imported == 2);
+    CHECK(import_portal(db, in.path.string(), kNow, log).imported == 2);
     CHECK(text_of(db, "SELECT group_concat(reporter, ' ') FROM (SELECT reporter FROM complaint ORDER BY id)") ==
           "+6281234567001 budi_rembang");
 }
