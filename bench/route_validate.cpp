@@ -13,7 +13,6 @@
 #include <string>
 #include <sys/stat.h>
 
-#include "wadul/clock.hpp"
 #include "wadul/csv.hpp"
 #include "wadul/error.hpp"
 #include "wadul/route_eval.hpp"
@@ -88,9 +87,7 @@ int main(int argc, char **argv) {
             if (r[2] < split) train.emplace_back(r[0], r[1]);
             else if (r[2] < end) {
                 test.emplace_back(r[0], r[1]);
-                test_days.push_back(days_from_civil(std::atoi(r[2].substr(0, 4).c_str()),
-                                                    std::atoi(r[2].substr(5, 2).c_str()),
-                                                    std::atoi(r[2].substr(8, 2).c_str())));
+                test_days.push_back(date_day(r[2]).value_or(0));
             }
         }
         std::vector<double> weights;

@@ -5,9 +5,9 @@
 #include <cstring>
 #include <csv.h>
 #include <exception>
-#include <fstream>
 
 #include "wadul/error.hpp"
+#include "wadul/fileio.hpp"
 
 namespace wadul {
 
@@ -130,16 +130,6 @@ void CsvWriter::row(const std::vector<std::string> &fields) {
     out_ += "\r\n";
 }
 
-void CsvWriter::save(const std::string &path) const {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-        if (!o) fail(kExitCantCreate, "cannot create '{}': {}", tmp, std::strerror(errno));
-        o.write(out_.data(), static_cast<std::streamsize>(out_.size()));
-        if (!o) fail(kExitIoErr, "cannot write '{}'", tmp);
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0)
-        fail(kExitCantCreate, "cannot create '{}': {}", path, std::strerror(errno));
-}
+void CsvWriter::save(const std::string &path) const { write_file_atomically(path, out_); }
 
 } // namespace wadul

@@ -25,7 +25,7 @@ public:
     explicit CsvWriter(bool excel_id = false) : sep_(excel_id ? ';' : ','), bom_(excel_id) {}
     void row(const std::vector<std::string> &fields);
     const std::string &str() const { return out_; }
-    // Writes the document to `path` atomically (temporary file, then rename). Error(kExitCantCreate).
+    // Writes the document to `path` with write_file_atomically (fileio.hpp): never half a file.
     void save(const std::string &path) const;
 
 private:

@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
-#include <system_error>
 #include <unistd.h>
 #include <vector>
 
@@ -17,6 +16,7 @@
 
 #include "wadul/complaint.hpp"
 #include "wadul/error.hpp"
+#include "wadul/fileio.hpp"
 #include "wadul/log.hpp"
 #include "wadul/msisdn.hpp"
 #include "wadul/store.hpp"
@@ -26,11 +26,6 @@ namespace wadul {
 namespace {
 
 using nlohmann::json;
-
-int exit_for_errno(int err, int otherwise) {
-    if (err == EACCES || err == EPERM || err == EROFS) return kExitNoPerm;
-    return otherwise;
-}
 
 bool ends_with(const std::string &s, const std::string &suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -97,58 +92,6 @@ std::vector<std::string> complaint_files(const std::string &inbox) {
     ::closedir(d);
     std::sort(names.begin(), names.end());
     return names;
-}
-
-void write_all(int fd, const std::string &data) {
-    size_t off = 0;
-    while (off < data.size()) {
-        const ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw std::system_error(errno, std::generic_category());
-        }
-        off += static_cast<size_t>(n);
-    }
-}
-
-// Writes `path` so that the portal sees either no file or the whole file, and the file survives a
-// power cut once this returns: a dotfile (which the portal ignores), fsync, rename, fsync the dir.
-void write_atomically(const std::string &dir, const std::string &name, const std::string &data) {
-    const std::string tmp = join(dir, "." + name + ".tmp"), path = join(dir, name);
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) fail(exit_for_errno(errno, kExitCantCreate), "cannot create '{}': {}", tmp, std::strerror(errno));
-    try {
-        write_all(fd, data);
-        if (::fsync(fd) != 0) throw std::system_error(errno, std::generic_category());
-    } catch (const std::system_error &e) {
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        fail(kExitCantCreate, "cannot write '{}': {}", tmp, std::strerror(e.code().value()));
-    }
-    ::close(fd);
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        const int err = errno;
-        ::unlink(tmp.c_str());
-        fail(exit_for_errno(err, kExitCantCreate), "cannot rename '{}' to '{}': {}", tmp, path, std::strerror(err));
-    }
-    if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-        ::fsync(dfd);
-        ::close(dfd);
-    }
-}
-
-// mkdir -p
-void make_dirs(const std::string &path) {
-    struct stat st;
-    if (::stat(path.c_str(), &st) == 0) {
-        if (!S_ISDIR(st.st_mode)) fail(kExitCantCreate, "cannot create portal outbox '{}': not a directory", path);
-        return;
-    }
-    const size_t slash = path.find_last_of('/', path.size() > 1 ? path.size() - 2 : 0);
-    if (slash != std::string::npos && slash > 0) make_dirs(path.substr(0, slash));
-    if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
-        fail(exit_for_errno(errno, kExitCantCreate), "cannot create portal outbox '{}': {}", path,
-             std::strerror(errno));
 }
 
 struct Answer {
@@ -289,7 +232,10 @@ PortalExport export_portal(Db &db, const std::string &outbox, Timestamp now, Log
     }
     if (todo.empty()) return r;
     try {
-        make_dirs(outbox);
+        std::error_code ec;
+        std::filesystem::create_directories(outbox, ec);
+        if (ec) fail(exit_for_errno(ec.value(), kExitCantCreate), "cannot create portal outbox '{}': {}", outbox,
+                     ec.message());
     } catch (const Error &e) {
         log.error("{}; {} answers wait", e.what(), todo.size());
         r.exit_code = kExitCantCreate;
@@ -318,7 +264,7 @@ PortalExport export_portal(Db &db, const std::string &outbox, Timestamp now, Log
         o["answer"] = text;
         const std::string name = a.ticket + ".json";
         try {
-            write_atomically(outbox, name, o.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+            write_file_atomically(join(outbox, name), o.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
         } catch (const Error &e) {
             log.error("{}; web complaint {} stays approved", e.what(), a.ticket);
             r.exit_code = kExitCantCreate;

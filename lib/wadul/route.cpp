@@ -522,8 +522,9 @@ bool learning_due(Db &db, Timestamp now, int min_minutes) {
         if (m.step()) trained = m.i64(0);
     }
     if (trained && min_minutes > 0 && now < *trained + static_cast<Timestamp>(min_minutes) * 60) return false;
-    Stmt s(db, "SELECT count(*) FROM event WHERE complaint_id IS NOT NULL AND at > ? AND "
-               "(kind = 'assigned' AND actor LIKE 'admin:%' OR kind IN ('accepted', 'answered', 'refused'))");
+    // EXISTS: one confirmation is enough; no need to count them all on every cron tick.
+    Stmt s(db, "SELECT EXISTS (SELECT 1 FROM event WHERE complaint_id IS NOT NULL AND at > ? AND "
+               "(kind = 'assigned' AND actor LIKE 'admin:%' OR kind IN ('accepted', 'answered', 'refused')))");
     s.args(trained.value_or(std::numeric_limits<Timestamp>::min()));
     s.step();
     return s.i64(0) > 0;

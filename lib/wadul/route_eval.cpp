@@ -166,31 +166,38 @@ EvalResult evaluate_replay(const Samples &train, const Samples &test, const std:
     return r;
 }
 
+std::optional<std::int64_t> date_day(std::string_view value) {
+    const auto t = parse_iso8601(trim(value));
+    if (!t) return std::nullopt;
+    const CivilTime c = to_civil(*t);
+    return days_from_civil(c.year, c.month, c.day);
+}
 
 EvalResult evaluate(const EvalOptions &opts) {
     const Samples train = read_training_csv(opts.train_csv, opts.text_col, opts.label_col);
     if (train.empty()) fail(kExitDataErr, "cannot train on '{}': no row has both a text and a label", opts.train_csv);
-    if (opts.retrain_days <= 0) {
-        const Samples test = read_training_csv(opts.test_csv, opts.text_col, opts.label_col);
-        if (test.empty()) fail(kExitDataErr, "cannot test on '{}': no row has both a text and a label", opts.test_csv);
-        return evaluate_samples(train, test);
-    }
+    // The test file as read_training_csv reads it, plus each row's day for a replay.
+    const bool replay = opts.retrain_days > 0;
+    std::vector<std::string> columns = {opts.text_col, opts.label_col};
+    if (replay) columns.push_back(opts.date_col);
     Samples test;
     std::vector<std::int64_t> days;
     size_t record = 0;
-    for (auto &row : read_csv_columns(opts.test_csv, {opts.text_col, opts.label_col, opts.date_col})) {
+    for (auto &row : read_csv_columns(opts.test_csv, columns)) {
         ++record;
         if (blank(row[0]) || blank(row[1])) continue;
-        const auto t = parse_iso8601(trim(row[2]));
-        if (!t)
-            fail(kExitDataErr, "cannot replay '{}': record {} has no date in column '{}' (expected YYYY-MM-DD): '{}'",
-                 opts.test_csv, record, opts.date_col, row[2]);
-        const CivilTime c = to_civil(*t);
-        days.push_back(days_from_civil(c.year, c.month, c.day));
+        if (replay) {
+            const auto day = date_day(row[2]);
+            if (!day)
+                fail(kExitDataErr,
+                     "cannot replay '{}': record {} has no date in column '{}' (expected YYYY-MM-DD): '{}'",
+                     opts.test_csv, record, opts.date_col, row[2]);
+            days.push_back(*day);
+        }
         test.emplace_back(std::move(row[0]), std::move(row[1]));
     }
     if (test.empty()) fail(kExitDataErr, "cannot test on '{}': no row has both a text and a label", opts.test_csv);
-    return evaluate_replay(train, test, days, opts.retrain_days);
+    return replay ? evaluate_replay(train, test, days, opts.retrain_days) : evaluate_samples(train, test);
 }
 
 std::string format_eval_text(const EvalResult &r) {

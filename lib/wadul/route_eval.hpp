@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,6 +44,10 @@ EvalResult evaluate(const EvalOptions &opts);
 // The same on samples already in memory, with the learner's settings (for validation runs).
 EvalResult evaluate_samples(const Samples &train, const Samples &test, const ClassifierOptions &options = {},
                             const std::vector<double> &train_weights = {});
+
+// The day (days since 1970-01-01, in WIB) of a date column's value: "2022-11-03", "2022-11-03
+// 09:12:00" or full ISO 8601; nullopt when it cannot be read.
+std::optional<std::int64_t> date_day(std::string_view value);
 
 // The replay on samples in memory: test_days[i] is the day number of test[i] (any monotonic day count).
 EvalResult evaluate_replay(const Samples &train, const Samples &test, const std::vector<std::int64_t> &test_days,

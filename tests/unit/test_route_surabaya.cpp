@@ -12,7 +12,6 @@
 #include <unistd.h>
 #include <vector>
 
-#include "wadul/clock.hpp"
 #include "wadul/csv.hpp"
 #include "wadul/route_eval.hpp"
 
@@ -91,8 +90,9 @@ TEST_CASE("retrained every week, the learner does better on the Surabaya test mo
             continue;
         }
         test.emplace_back(r[0], r[1]);
-        days.push_back(days_from_civil(std::stoi(r[2].substr(0, 4)), std::stoi(r[2].substr(5, 2)),
-                                       std::stoi(r[2].substr(8, 2))));
+        const auto day = date_day(r[2]);
+        REQUIRE(day);
+        days.push_back(*day);
     }
     const EvalResult fixed = evaluate_samples(train, test);
     const EvalResult weekly = evaluate_replay(train, test, days, 7);
