@@ -2,6 +2,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "wadul/error.hpp"
 #include "wadul/registry.hpp"
@@ -45,6 +47,34 @@ int main(int argc, char **argv) {
         sub->add_option("--by", by, "The admin's name, recorded as actor admin:NAME (default: $SUDO_USER or $USER)")
             ->option_text("NAME");
         sub->add_option("--note", note, "A note kept in the event log")->option_text("TEXT");
+    }
+
+    AdminActRequest act_req;
+    act_req.by = by;
+    struct ActCommand {
+        AdminAct act;
+        const char *name, *help, *text_name, *text_help;
+        bool text_required;
+    };
+    const ActCommand act_commands[] = {
+        {AdminAct::close, "close", "Close a complaint without an answer (spam, a duplicate, a thank-you, withdrawn)",
+         "REASON", "Why it is closed, kept in the event log", true},
+        {AdminAct::pause, "pause", "Stop the SLA clock of a complaint while it waits on the citizen", "REASON",
+         "What the citizen is asked for, kept in the event log", true},
+        {AdminAct::resume, "resume", "Start the SLA clock of a paused complaint again", "NOTE",
+         "A note kept in the event log", false},
+        {AdminAct::note, "note", "Add a note to a complaint's event log (e.g. its LAPOR! SP4N reference)", "TEXT",
+         "The note", true},
+    };
+    std::vector<std::pair<CLI::App *, AdminAct>> act_subs;
+    for (const auto &a : act_commands) {
+        auto *sub = app.add_subcommand(a.name, a.help);
+        sub->add_option("TICKET", act_req.ticket, "The complaint's ticket")->required();
+        auto *t = sub->add_option(a.text_name, act_req.text, a.text_help);
+        if (a.text_required) t->required();
+        sub->add_option("--by", act_req.by, "The admin's name, recorded as actor admin:NAME (default: $SUDO_USER or $USER)")
+            ->option_text("NAME");
+        act_subs.emplace_back(sub, a.act);
     }
 
     std::string csv, text_col = "keluhan", label_col = "instansi_grup";
@@ -108,6 +138,16 @@ int main(int argc, char **argv) {
             if (r.superseded_forwards > 0)
                 ctx.log.warn("{}: {} officer(s) of {} already had it; wadul-forward now refuses their replies on it",
                              r.ticket, r.superseded_forwards, r.previous_agency);
+            return kExitOk;
+        }
+        for (const auto &[sub, act] : act_subs) {
+            if (!*sub) continue;
+            act_req.act = act;
+            const AdminActResult r = admin_act(db, act_req, ctx.now());
+            ctx.log.info("{}: {} by admin:{} (was {})", r.ticket, admin_act_done(act), act_req.by, r.previous_status);
+            if ((act == AdminAct::pause || act == AdminAct::resume) && !ctx.cfg.sla.pause_on_citizen)
+                ctx.log.warn("{}: sla.pause_on_citizen is off: the event is recorded, but the SLA clock does not stop",
+                             r.ticket);
             return kExitOk;
         }
         if (*train) {

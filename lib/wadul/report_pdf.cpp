@@ -249,6 +249,10 @@ private:
             esc(month()), id_int(n.received), id_int(n.sms), id_int(n.web), trend, esc(prev_month()),
             id_int(n.forwarded), id_int(n.answered), id_int(n.followed_up), pct(share), id_int(r_.open_at_end),
             id_int(static_cast<long long>(r_.overdue.size())));
+        if (n.closed_unanswered > 0)
+            text += fmt::format(" Sebanyak {} aduan ditutup oleh admin tanpa jawaban (misalnya spam, duplikat atau "
+                                "ucapan terima kasih).",
+                                id_int(n.closed_unanswered));
         if (never > 0)
             text += fmt::format(" <b>{} pejabat penghubung tidak pernah merespons</b> aduan yang diteruskan kepadanya "
                                 "(lihat bagian V).",
@@ -498,12 +502,13 @@ private:
             "Angka dihitung dari log kejadian sistem untuk aduan yang diterima pada bulan laporan, menurut keadaan "
             "pada akhir bulan pukul 24.00 WIB; laporan yang sama dapat dibuat ulang kapan saja dengan hasil sama.",
             "Waktu dihitung dalam jam kerja: jam kantor pada hari kerja, di luar hari libur nasional, cuti bersama "
-            "dan libur daerah. Selama menunggu jawaban warga, waktu tenggat tidak berjalan.",
-            fmt::format("Tenggat SOP: disposisi Ka. OPD {} menit; telaah {} hari kerja dan jawaban {} hari kerja; "
-                        "persetujuan jawaban {} hari kerja; tindak lanjut oleh admin portal {} hari kerja; triase "
-                        "{} hari kerja.",
-                        r_.disposition_minutes, days(r_.review_days), days(r_.answer_days), days(r_.approval_days),
-                        days(r_.followup_days), days(r_.triage_days)),
+            "dan libur daerah. Waktu tenggat tidak berjalan selama admin menunda aduan karena menunggu keterangan "
+            "warga.",
+            fmt::format("Tenggat SOP: disposisi Ka. OPD {} menit; telaah dan jawaban {} hari kerja (telaah {} dan "
+                        "jawaban {}, diukur bersama sampai jawaban masuk); persetujuan jawaban {} hari kerja; "
+                        "penyampaian jawaban kepada pelapor atau portal {} hari kerja; triase {} hari kerja.",
+                        r_.disposition_minutes, days(r_.review_days + r_.answer_days), days(r_.review_days),
+                        days(r_.answer_days), days(r_.approval_days), days(r_.followup_days), days(r_.triage_days)),
             "Median dan persentil ke-90: separuh dan sembilan dari sepuluh aduan mencapai tahap itu dalam waktu "
             "tersebut atau kurang.",
             "Persentase tindak lanjut: aduan yang jawabannya telah disampaikan kepada pelapor, dibagi aduan yang "

@@ -256,6 +256,8 @@ private:
         if (t.open()) {
             ++total.c.open;
             if (t.current()) ++agencies[t.current()->agency_id].c.open;
+        } else if (!any[kMsDelivered]) {
+            ++total.c.closed_unanswered;
         }
         if (!officers) return;
         const auto &fw = t.forwards();

@@ -45,6 +45,7 @@ struct Counts {
     int received = 0, sms = 0, web = 0;
     int forwarded = 0, accepted = 0, answered = 0, approved = 0, followed_up = 0;
     int refused = 0, rerouted = 0;
+    int closed_unanswered = 0; // closed by an admin with no answer delivered (spam, duplicate, ...)
     int open = 0, overdue = 0; // at month end
     StageCount stages[kStageCount];
     Quantiles from_sms[kMilestoneCount], from_assignment[kMilestoneCount];

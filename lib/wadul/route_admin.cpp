@@ -197,6 +197,65 @@ AssignResult assign_complaint(Db &db, const AssignRequest &req, Timestamp now) {
     return r;
 }
 
+const char *admin_act_done(AdminAct act) {
+    switch (act) {
+    case AdminAct::close: return "closed";
+    case AdminAct::pause: return "paused";
+    case AdminAct::resume: return "resumed";
+    case AdminAct::note: break;
+    }
+    return "noted";
+}
+
+AdminActResult admin_act(Db &db, const AdminActRequest &req, Timestamp now) {
+    const auto ticket = parse_ticket(req.ticket);
+    if (!ticket) fail(kExitDataErr, "'{}' is not a ticket number", req.ticket);
+    if (req.by.empty()) fail(kExitUsage, "cannot record the act without the admin's name (--by)");
+    if (req.text.empty() && req.act != AdminAct::resume)
+        fail(kExitUsage, "{}: the event log keeps it",
+             req.act == AdminAct::note ? "a note needs its text"
+                                       : req.act == AdminAct::close ? "closing needs a reason" : "pausing needs a reason");
+    Tx tx(db);
+    const auto ref = find_complaint(db, *ticket);
+    if (!ref) fail(kExitDataErr, "no complaint with ticket '{}'", *ticket);
+    Stmt c(db, "SELECT c.status, c.agency_id, "
+               "(SELECT kind FROM event WHERE complaint_id = c.id AND kind IN ('paused', 'resumed') "
+               "ORDER BY id DESC LIMIT 1) FROM complaint c WHERE c.id = ?");
+    c.args(ref->id);
+    c.step();
+    AdminActResult r{ref->ticket, c.str(0)};
+    const std::optional<std::int64_t> agency = c.is_null(1) ? std::nullopt : std::optional(c.i64(1));
+    const bool paused = c.opt_str(2).value_or("") == "paused";
+    c.reset();
+    const bool closed = r.previous_status == "closed";
+    const char *kind = "note";
+    switch (req.act) {
+    case AdminAct::close:
+        if (closed) fail(kExitDataErr, "complaint '{}' is already closed", r.ticket);
+        kind = "closed";
+        break;
+    case AdminAct::pause:
+        if (closed) fail(kExitDataErr, "complaint '{}' is closed", r.ticket);
+        if (paused) fail(kExitDataErr, "complaint '{}' is already paused", r.ticket);
+        kind = "paused";
+        break;
+    case AdminAct::resume:
+        if (!paused) fail(kExitDataErr, "complaint '{}' is not paused", r.ticket);
+        kind = "resumed";
+        break;
+    case AdminAct::note: break;
+    }
+    std::optional<std::string> detail;
+    if (!req.text.empty()) detail = req.text;
+    append_event(db, {ref->id, now, kind, "admin:" + req.by, agency, std::nullopt, detail});
+    // A closed complaint's clock must not stay stopped: a later reopening is not a thing, but the
+    // report reads the pauses, and an open pause at the close would count as waiting forever.
+    if (req.act == AdminAct::close && paused)
+        append_event(db, {ref->id, now, "resumed", "admin:" + req.by, agency, std::nullopt, std::string("closed")});
+    tx.commit();
+    return r;
+}
+
 std::vector<AgencyInfo> list_agencies(Db &db, bool include_retired) {
     std::vector<AgencyInfo> out;
     std::vector<std::int64_t> ids;

@@ -41,6 +41,32 @@ struct AssignResult {
 // complaint that is not with an agency, or a move to the agency that already has it.
 AssignResult assign_complaint(Db &db, const AssignRequest &req, Timestamp now);
 
+// The admin portal's other acts on one complaint, each an event by "admin:NAME":
+//   close   closed without an answer (spam, a duplicate, a thank-you, withdrawn): status closed;
+//   pause   waiting on the citizen: the SLA clock stops (when sla.pause_on_citizen is on);
+//   resume  the clock runs again;
+//   note    free text in the complaint's log (e.g. the LAPOR! SP4N reference it was entered under).
+enum class AdminAct { close, pause, resume, note };
+
+struct AdminActRequest {
+    AdminAct act = AdminAct::note;
+    std::string ticket;   // as typed
+    std::string by;       // the admin's name
+    std::string text;     // the reason (close, pause), optional note (resume), the note (note)
+};
+
+struct AdminActResult {
+    std::string ticket, previous_status;
+};
+
+// Appends the act's event. Error(kExitDataErr) for a malformed or unknown ticket, closing or pausing
+// a closed complaint, pausing a paused one or resuming one that is not paused; Error(kExitUsage)
+// without the admin's name or without the reason a close, pause or note needs.
+AdminActResult admin_act(Db &db, const AdminActRequest &req, Timestamp now);
+
+// "closed", "paused", "resumed", "noted": the word a log line uses for the act.
+const char *admin_act_done(AdminAct act);
+
 struct AgencyOfficer {
     std::string name, role, phone, letter;
     Timestamp since = 0;

@@ -36,6 +36,8 @@ path = "$T/agencies.toml"
 syslog = false
 [route]
 threshold = 0.5
+[sla]
+holiday_files = []
 TOML
 export WADUL_CONFIG=$T/wadul.toml WADUL_NOW=2026-11-02T09:00:00+07:00
 route() { "$BIN/wadul-route" "$@" >"$T/out" 2>"$T/err"; echo $? >"$T/rc"; }
@@ -130,6 +132,42 @@ check "agencies json" has "$T/out" '"code": "DISHUB"'
 route train
 check "train with one agency exits 65" [ "$(rc)" = 65 ]
 check "train explains" has "$T/err" "at least two agencies needed"
+
+# close, pause, resume, note: the admin portal's other acts, each an event by admin:NAME.
+ev() { sqlite3 "$T/wadul.db" "SELECT e.kind || '|' || e.actor || '|' || coalesce(e.detail, '') FROM event e JOIN complaint c ON c.id = e.complaint_id WHERE c.ticket = '$1' ORDER BY e.id DESC LIMIT 1"; }
+route pause 02VHP32 --by rina
+check "pause without a reason is a usage error" [ "$(rc)" = 64 ]
+route pause 02VHP32 "minta alamat lengkap"
+check "pause without an admin name is a usage error" bash -c "[ \"\$(cat '$T/rc')\" = 64 ] || [ -n \"\${SUDO_USER:-\${USER:-\${LOGNAME:-}}}\" ]"
+route pause 02VHP32 "minta alamat lengkap" --by rina
+check "pause exits 0 quietly" [ "$(rc)" = 0 ] && [ ! -s "$T/out" ] && [ ! -s "$T/err" ]
+check "pause event" [ "$(ev 02VHP32)" = "paused|admin:rina|minta alamat lengkap" ]
+check "pause leaves the status" [ "$(st 02VHP32)" = "routed DISHUB" ]
+"$BIN/wadul-sla" status --format tsv >"$T/sla" 2>"$T/err"
+check "sla status shows the complaint paused" bash -c "grep 02VHP32 '$T/sla' | grep -q paused"
+route pause 02VHP32 "lagi" --by rina
+check "pausing a paused complaint exits 65" [ "$(rc)" = 65 ] && has "$T/err" "complaint '02VHP32' is already paused"
+route resume 02VHP32 --by rina
+check "resume exits 0" [ "$(rc)" = 0 ] && [ "$(ev 02VHP32)" = "resumed|admin:rina|" ]
+route resume 02VHP32 --by rina
+check "resuming a running complaint exits 65" [ "$(rc)" = 65 ] && has "$T/err" "is not paused"
+route note 02VHP32 "LAPOR! SP4N 4821734" --by rina
+check "note exits 0" [ "$(rc)" = 0 ] && [ "$(ev 02VHP32)" = "note|admin:rina|LAPOR! SP4N 4821734" ]
+route pause 02VHP32 "foto jalan" --by rina
+route close 02VHP32 "duplikat dari 00YGJ1D" --by rina
+check "close exits 0" [ "$(rc)" = 0 ]
+check "close sets status closed" [ "$(st 02VHP32)" = "closed DISHUB" ]
+check "closing a paused complaint resumes its clock first" [ "$(sqlite3 "$T/wadul.db" "SELECT group_concat(kind, ',') FROM (SELECT e.kind FROM event e JOIN complaint c ON c.id = e.complaint_id WHERE c.ticket = '02VHP32' ORDER BY e.id DESC LIMIT 3)")" = "resumed,closed,paused" ]
+route close 02VHP32 "lagi" --by rina
+check "closing a closed complaint exits 65" [ "$(rc)" = 65 ] && has "$T/err" "is already closed"
+route pause 02VHP32 "x" --by rina
+check "pausing a closed complaint exits 65" [ "$(rc)" = 65 ]
+route assign 02VHP32 DPU --by rina
+check "a closed complaint cannot be assigned" [ "$(rc)" = 65 ]
+"$BIN/wadul-sla" status --format tsv >"$T/sla" 2>"$T/err"
+check "sla status leaves the closed complaint out" bash -c "! grep -q 02VHP32 '$T/sla'"
+route close NOTATICKET x --by rina
+check "close of a malformed ticket exits 65" [ "$(rc)" = 65 ]
 
 if [ "$fails" -ne 0 ]; then echo "$fails check(s) failed; files in $T"; exit 1; fi
 rm -rf "$T"

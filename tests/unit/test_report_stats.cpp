@@ -445,3 +445,32 @@ TEST_CASE("working time, quantiles and months") {
     CHECK(Month::before(T(12, 1, 8)).iso() == "2026-11");
     CHECK(kNov.end() - kNov.start() == 30 * 86400);
 }
+
+TEST_CASE("complaints an admin closed without an answer are counted apart") {
+    Scenario s;
+    auto add = [&](Timestamp received, std::optional<Timestamp> closed) {
+        Tx tx(s.db);
+        NewComplaint c;
+        c.reporter = "+6285700000099";
+        c.text = "Terima kasih pak";
+        c.received_at = received;
+        const auto ref = create_complaint(s.db, c);
+        append_event(s.db, {ref.id, received + 5, "triaged", "system", std::nullopt, std::nullopt, "no duty word"});
+        if (closed)
+            append_event(s.db, {ref.id, *closed, "closed", "admin:rina", std::nullopt, std::nullopt,
+                                std::string("ucapan terima kasih")});
+        tx.commit();
+    };
+    add(T(11, 5, 9), T(11, 5, 10));  // closed in the month
+    add(T(11, 27, 9), T(12, 1, 9));  // closed only after the month: still open at its end
+    add(T(11, 6, 9), std::nullopt);  // never closed
+    const MonthlyReport r = build_monthly_report(s.db, s.cfg, s.cal, kNov);
+    const std::int64_t expected = s.sql_int(
+        "SELECT count(*) FROM complaint c WHERE received_at >= ?1 AND received_at < ?2 AND EXISTS (SELECT 1 FROM "
+        "event e WHERE e.complaint_id = c.id AND e.kind = 'closed' AND e.at < ?2) AND NOT EXISTS (SELECT 1 FROM event "
+        "e WHERE e.complaint_id = c.id AND e.kind = 'delivered' AND e.at < ?2)",
+        kNov.start(), kNov.end());
+    CHECK(expected == 1);
+    CHECK(r.total.closed_unanswered == expected);
+    CHECK(r.total.received == 11);
+}
