@@ -119,7 +119,10 @@ int main(int argc, char **argv) {
             const auto list = parse_registry(path);
             size_t officers = 0;
             for (const auto &a : list) officers += a.officers.size();
-            out(fmt::format("{}: {} agencies, {} officers\n", path, list.size(), officers));
+            const auto warnings = registry_warnings(path, list, ctx.cfg.forward.approval);
+            for (const auto &w : warnings) ctx.log.warn("{}", w);
+            out(fmt::format("{}: {} agencies, {} officers{}\n", path, list.size(), officers,
+                            warnings.empty() ? "" : fmt::format(", {} warnings", warnings.size())));
             return kExitOk;
         }
         if (*eval) {

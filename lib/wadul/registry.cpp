@@ -122,6 +122,29 @@ std::string join_lines(const std::vector<std::string> &v) {
 
 } // namespace
 
+std::vector<std::string> registry_warnings(const std::string &path, const std::vector<RegistryAgency> &agencies,
+                                           bool approval) {
+    std::vector<std::string> out;
+    for (const auto &a : agencies) {
+        bool liaison = false, head = false;
+        for (const auto &o : a.officers) {
+            liaison |= o.role == "liaison";
+            head |= o.role == "head";
+            if (o.letter.empty())
+                out.push_back(fmt::format("{}:{}: officer '{}' of {} has no letter (the Surat Tugas number)", path,
+                                          o.line, o.name, a.code));
+        }
+        if (!liaison)
+            out.push_back(fmt::format("{}:{}: agency {} has no liaison officer: its complaints reach no one", path,
+                                      a.line, a.code));
+        if (!head && approval)
+            out.push_back(fmt::format("{}:{}: agency {} has no head: its answers go to the citizen without SETUJU "
+                                      "(forward.approval)",
+                                      path, a.line, a.code));
+    }
+    return out;
+}
+
 std::vector<RegistryAgency> parse_registry(const std::string &path) { return parse_text(path, read_file(path)); }
 
 RegistrySync sync_registry(Db &db, const std::string &path, Timestamp now) {

@@ -29,6 +29,12 @@ struct RegistryAgency {
 // a duplicate agency code. Error(kExitNoInput) when the file is missing.
 std::vector<RegistryAgency> parse_registry(const std::string &path);
 
+// What a valid registry still lacks for the SOP, one "FILE:LINE: ..." line each: an agency with no
+// liaison officer, an agency with no head while `approval` (forward.approval) is on (its answers
+// would go out without the head's SETUJU), an officer without the number of their Surat Tugas.
+std::vector<std::string> registry_warnings(const std::string &path, const std::vector<RegistryAgency> &agencies,
+                                           bool approval);
+
 struct RegistrySync {
     bool changed = false; // false: the file is what the store already holds
     int agencies_added = 0, agencies_updated = 0, agencies_retired = 0;
