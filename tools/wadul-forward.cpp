@@ -57,7 +57,8 @@ int main(int argc, char **argv) {
     retry->add_option("ID", ids, "Message ids, as 'queue' lists them")->required();
 
     return wadul::run_tool(app, argc, argv, opts, [&](wadul::Context &ctx) {
-        wadul::Db &db = ctx.store();
+        // The queue is a view: a mistyped --store must not create an empty store.
+        wadul::Db &db = queue->parsed() ? ctx.existing_store() : ctx.store();
         if (queue->parsed()) {
             std::fputs(wadul::format_outbox(wadul::list_outbox(db, status), format).c_str(), stdout);
             return 0;

@@ -130,7 +130,8 @@ int main(int argc, char **argv) {
             out(eval_format == "json" ? format_eval_json(r) : format_eval_text(r));
             return kExitOk;
         }
-        Db &db = ctx.store();
+        // The views must not create an empty store where a path is mistyped.
+        Db &db = *triage || *agencies || *explain ? ctx.existing_store() : ctx.store();
         if (*triage) {
             out(format_triage(triage_queue(db), format));
             return kExitOk;

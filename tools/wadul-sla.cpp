@@ -28,7 +28,7 @@ int main(int argc, char **argv) {
         if (!cal.covers_year(year))
             ctx.log.warn("no holiday file for {} in sla.holiday_files: deadlines count only weekends as days off", year);
         if (status->parsed() || check_only) {
-            const auto rows = status_rows(ctx.store(), cal, ctx.cfg, ctx.now(), agency);
+            const auto rows = status_rows(ctx.existing_store(), cal, ctx.cfg, ctx.now(), agency);
             if (!check_only) {
                 const StatusFormat f = format == "json" ? StatusFormat::json
                                        : format == "tsv" ? StatusFormat::tsv : StatusFormat::table;

@@ -11,19 +11,6 @@
 
 namespace wadul {
 
-namespace {
-
-// A report reads the system of record; it never creates an empty one by mistake.
-Db &existing_store(Context &ctx) {
-    const std::string &path = ctx.cfg.store.path;
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec))
-        fail(kExitNoInput, "cannot open store '{}': no such file", path);
-    return ctx.store();
-}
-
-} // namespace
-
 std::vector<std::string> run_monthly_report(Context &ctx, const MonthlyOptions &o) {
     Month month = Month::before(ctx.now());
     if (!o.month.empty()) {
@@ -51,7 +38,7 @@ std::vector<std::string> run_monthly_report(Context &ctx, const MonthlyOptions &
     if (ec) fail(kExitCantCreate, "cannot create directory '{}': {}", dir, ec.message());
 
     const Calendar cal = Calendar::from_config(ctx.cfg);
-    Db &db = existing_store(ctx);
+    Db &db = ctx.existing_store();
     const MonthlyReport r = build_monthly_report(db, ctx.cfg, cal, month);
     ctx.log.debug("{}: {} complaints received, {} open at month end", month.iso(), r.total.received, r.open_at_end);
 
@@ -77,13 +64,13 @@ int run_complaints(Context &ctx, const ComplaintsOptions &o, std::ostream &out) 
         if (!f.since) fail(kExitUsage, "invalid date '{}': expected YYYY-MM-DD or ISO 8601", o.since);
     }
     const ListFormat fmt = parse_list_format(o.format);
-    list_complaints(existing_store(ctx), f, fmt, out);
+    list_complaints(ctx.existing_store(), f, fmt, out);
     return kExitOk;
 }
 
 int run_show(Context &ctx, const std::string &ticket, std::ostream &out) {
     const Calendar cal = Calendar::from_config(ctx.cfg);
-    show_complaint(existing_store(ctx), ctx.cfg, cal, ticket, ctx.now(), out);
+    show_complaint(ctx.existing_store(), ctx.cfg, cal, ticket, ctx.now(), out);
     return kExitOk;
 }
 

@@ -2,11 +2,116 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <optional>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "wadul/error.hpp"
 
 namespace wadul {
+
+namespace {
+
+// An error whose message already names the store: Db::open passes it on as it is.
+class StoreAccessError : public Error {
+public:
+    using Error::Error;
+};
+
+std::string directory_of(const std::string &path) {
+    const std::string dir = std::filesystem::path(path).parent_path().string();
+    return dir.empty() ? "." : dir;
+}
+
+std::string this_user() { return fmt::format("this user (uid {})", ::geteuid()); }
+
+bool can(const std::string &path, int mode) { return ::faccessat(AT_FDCWD, path.c_str(), mode, AT_EACCESS) == 0; }
+
+// `path` is behind a directory this user cannot enter: names the first one on the way.
+StoreAccessError closed_directory(const std::string &path) {
+    std::string closed = directory_of(path);
+    std::filesystem::path prefix;
+    for (const auto &part : std::filesystem::path(path).parent_path()) {
+        prefix /= part;
+        if (!can(prefix.string(), X_OK) && errno == EACCES) {
+            closed = prefix.string();
+            break;
+        }
+    }
+    return StoreAccessError(kExitNoPerm, fmt::format("cannot open store '{}': directory '{}' is not accessible to {}",
+                                                     path, closed, this_user()));
+}
+
+// What in the file system keeps this user from reading and writing the store at `path` (and the
+// -wal and -shm files WAL mode keeps beside it); nullopt when the file system is not the cause.
+// SQLite itself only says "unable to open database file" or "attempt to write a readonly database".
+std::optional<StoreAccessError> access_problem(const std::string &path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        if (errno == EACCES) return closed_directory(path);
+        return std::nullopt;
+    }
+    if (!can(path, R_OK))
+        return StoreAccessError(kExitNoPerm, fmt::format("store '{}' is not readable by {}", path, this_user()));
+    if (!can(path, W_OK)) {
+        if (errno == EROFS)
+            return StoreAccessError(kExitCantCreate, fmt::format("store '{}' is on a read-only file system", path));
+        return StoreAccessError(kExitNoPerm, fmt::format("store '{}' is read-only for {}", path, this_user()));
+    }
+    const std::string dir = directory_of(path);
+    for (const char *suffix : {"-wal", "-shm"}) {
+        const std::string side = path + suffix;
+        if (::stat(side.c_str(), &st) == 0) {
+            if (!can(side, R_OK | W_OK))
+                return StoreAccessError(kExitNoPerm, fmt::format("store '{}' is read-only for {}: '{}' is not writable",
+                                                                 path, this_user(), side));
+        } else if (!can(dir, W_OK | X_OK)) {
+            return StoreAccessError(kExitNoPerm,
+                                    fmt::format("store '{}' is read-only for {}: its directory '{}' is not writable, "
+                                                "and SQLite needs to create '{}' there",
+                                                path, this_user(), dir, side));
+        }
+    }
+    return std::nullopt;
+}
+
+bool access_class(int rc) {
+    const int primary = rc & 0xff;
+    return (primary == SQLITE_READONLY && rc != SQLITE_READONLY_DBMOVED) || primary == SQLITE_CANTOPEN ||
+           primary == SQLITE_PERM;
+}
+
+// Makes sure the store file exists before SQLite opens it: refused (66) when `create` is off, else
+// created here with mode 0640 (less a stricter umask) rather than by SQLite (0644): it holds
+// citizens' numbers and confidential complaints. SQLite gives the -wal and -shm files the mode of
+// the database file.
+void ensure_file(const std::string &path, bool create) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) return;
+    const int err = errno;
+    if (err == EACCES) throw closed_directory(path);
+    if (err != ENOENT) fail(kExitCantCreate, "cannot open store '{}': {}", path, std::strerror(err));
+    if (!create) fail(kExitNoInput, "cannot open store '{}': no such file", path);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    if (fd >= 0) {
+        ::close(fd); // SQLite takes an empty file for a new database
+        return;
+    }
+    if (errno == EEXIST) return; // another run created it first
+    const int cerr = errno;
+    const std::string dir = directory_of(path);
+    if (cerr == EACCES) // the directories on the way could be entered: stat said ENOENT
+        throw StoreAccessError(kExitNoPerm,
+                               fmt::format("cannot create store '{}': directory '{}' is not writable by {}", path,
+                                           dir, this_user()));
+    if (cerr == ENOENT) fail(kExitCantCreate, "cannot create store '{}': no such directory '{}'", path, dir);
+    fail(kExitCantCreate, "cannot create store '{}': {}", path, std::strerror(cerr));
+}
+
+} // namespace
 
 Stmt::Stmt(Db &db, std::string_view sql) : db_(&db) {
     const int rc = sqlite3_prepare_v2(db.raw(), sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
@@ -97,6 +202,13 @@ Db::~Db() {
 void Db::throw_error(std::string_view what, int rc) {
     const int primary = rc & 0xff;
     const char *msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    // Permissions are a property of the files, not of the statement that met them: say which file
+    // and which user, once, here.
+    if (access_class(rc) && path_ != ":memory:") {
+        if (auto e = access_problem(path_)) throw *e;
+        throw StoreAccessError(primary == SQLITE_CANTOPEN ? kExitCantCreate : kExitNoPerm,
+                               fmt::format("store '{}': {}: {}", path_, what, msg));
+    }
     int code = kExitIoErr;
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) code = kExitTempFail;
     else if (primary == SQLITE_READONLY || primary == SQLITE_PERM || primary == SQLITE_AUTH) code = kExitNoPerm;
@@ -111,14 +223,16 @@ void Db::throw_error(std::string_view what, int rc) {
 Db Db::open(const std::string &path, int busy_timeout_ms, bool create) {
     Db db;
     db.path_ = path;
-    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
-    const int rc = sqlite3_open_v2(path.c_str(), &db.db_, flags, nullptr);
+    ensure_file(path, create);
+    // Without SQLITE_OPEN_CREATE: the file exists now, and SQLite must not create one 0644.
+    const int rc = sqlite3_open_v2(path.c_str(), &db.db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
-        const int err = errno;
+        if (access_class(rc))
+            if (auto e = access_problem(path)) throw *e;
+        const int err = db.db_ ? sqlite3_system_errno(db.db_) : 0;
         std::string why = db.db_ ? sqlite3_errmsg(db.db_) : sqlite3_errstr(rc);
         if ((rc & 0xff) == SQLITE_CANTOPEN && err) why = std::strerror(err);
-        throw Error((rc & 0xff) == SQLITE_CANTOPEN && !create ? kExitNoInput : kExitCantCreate,
-                    fmt::format("cannot open store '{}': {}", path, why));
+        throw Error(kExitCantCreate, fmt::format("cannot open store '{}': {}", path, why));
     }
     sqlite3_extended_result_codes(db.db_, 1);
     sqlite3_busy_timeout(db.db_, busy_timeout_ms);
@@ -131,6 +245,8 @@ Db Db::open(const std::string &path, int busy_timeout_ms, bool create) {
         }
         db.exec("PRAGMA synchronous=NORMAL");
         migrate(db);
+    } catch (const StoreAccessError &) {
+        throw;
     } catch (const Error &e) {
         throw Error(e.code(), fmt::format("cannot open store '{}': {}", path, e.what()));
     }

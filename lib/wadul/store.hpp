@@ -66,8 +66,10 @@ private:
 // An open store. Opening applies pending migrations; a store newer than this binary is refused.
 class Db {
 public:
-    // Opens (creating when `create`) the file, sets busy timeout, foreign keys, WAL, synchronous=NORMAL.
-    // Errors: kExitConfig for a newer schema, kExitTempFail when locked, kExitCantCreate/kExitIoErr otherwise.
+    // Opens the file, sets busy timeout, foreign keys, WAL, synchronous=NORMAL. A missing file is
+    // created with mode 0640 when `create`, else refused with kExitNoInput. Errors: kExitConfig for a
+    // newer schema, kExitTempFail when locked, kExitNoPerm (naming the file and the user) when this
+    // user may not enter, read or write it, kExitCantCreate/kExitIoErr otherwise.
     static Db open(const std::string &path, int busy_timeout_ms = 5000, bool create = true);
     // A private in-memory store with the full schema, for tests.
     static Db memory();

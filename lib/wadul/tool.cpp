@@ -19,9 +19,12 @@ Context::Context(std::string tool, const CommonOptions &opts)
     if (cfg.log.syslog) log.open_syslog(cfg.log.facility);
 }
 
-Db &Context::store() {
+Db &Context::store() { return open_store(true); }
+Db &Context::existing_store() { return open_store(false); }
+
+Db &Context::open_store(bool create) {
     if (db_) return *db_;
-    db_.emplace(Db::open(cfg.store.path, cfg.store.busy_timeout_ms));
+    db_.emplace(Db::open(cfg.store.path, cfg.store.busy_timeout_ms, create));
     // Every tool sees the registry as the file says now: a new officer's first reply is theirs.
     if (sync_registry_ && !cfg.registry.path.empty()) {
         if (::access(cfg.registry.path.c_str(), F_OK) != 0) {

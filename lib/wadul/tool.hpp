@@ -31,12 +31,17 @@ public:
     Context(std::string tool, const CommonOptions &opts);
     Config cfg;
     Log log;
-    // The store, opened (and migrated) on first use.
+    // The store, opened (and migrated) on first use; created when missing. Only the runs that own
+    // the complaints' transitions (cron modes, admin commands) use this.
     Db &store();
+    // The same store for read-only views: a missing file is an error (kExitNoInput naming it), so
+    // a mistyped --store never reads as an empty, all-fine store.
+    Db &existing_store();
     // The current time (WADUL_NOW or the system clock), fixed for the whole run.
     Timestamp now() const { return now_; }
 
 private:
+    Db &open_store(bool create);
     std::optional<Db> db_;
     Timestamp now_;
     bool sync_registry_;

@@ -28,7 +28,10 @@ CONF
 export WADUL_CONFIG="$T/wadul.toml"
 SLA="$BIN/wadul-sla"
 
-# An empty store: created on first use, nothing open.
+# No store yet: status is a view and does not create one (66); the sweep does, and nothing is open.
+expect 66 "status without a store" env WADUL_NOW=2026-01-12T09:00:00+07:00 "$SLA" status --format json
+[ -e "$T/wadul.db" ] && fail "status created the store"
+expect 0 "sweep creates the store" env WADUL_NOW=2026-01-12T09:00:00+07:00 "$SLA"
 expect 0 "status on an empty store" env WADUL_NOW=2026-01-12T09:00:00+07:00 "$SLA" status --format json
 [ "$(cat "$T/out")" = "[]" ] || fail "empty store: expected [], got '$(cat "$T/out")'"
 

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "wadul/error.hpp"
@@ -15,6 +16,20 @@ using wadul::test::TempFile;
 namespace fs = std::filesystem;
 
 namespace {
+
+unsigned mode_of(const std::string &path) {
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    return st.st_mode & 07777;
+}
+
+// Sets the umask for one test and puts the old one back.
+struct Umask {
+    mode_t old;
+    explicit Umask(mode_t m) : old(::umask(m)) {}
+    ~Umask() { ::umask(old); }
+};
+
 } // namespace
 
 TEST_CASE("a new store is migrated to the latest version") {
@@ -94,4 +109,75 @@ TEST_CASE("a missing directory cannot be created") {
         CHECK(e.code() == kExitCantCreate);
         CHECK(std::string(e.what()).find("/nonexistent-dir/w.db") != std::string::npos);
     }
+}
+
+TEST_CASE("a new store and its -wal and -shm files are not world-readable") {
+    TempDir d;
+    Umask u(022);
+    const auto p = d.file("w.db");
+    Db db = Db::open(p);
+    db.exec("INSERT INTO agency(code,name,kind) VALUES('X','X','opd')");
+    CHECK(mode_of(p) == 0640);
+    // SQLite gives the files beside the store the store's own mode; they hold its data too.
+    CHECK(mode_of(p + "-wal") == 0640);
+    CHECK(mode_of(p + "-shm") == 0640);
+}
+
+TEST_CASE("an existing store keeps its mode") {
+    TempDir d;
+    const auto p = d.file("w.db");
+    { Db db = Db::open(p); }
+    REQUIRE(::chmod(p.c_str(), 0600) == 0);
+    { Db db = Db::open(p); }
+    CHECK(mode_of(p) == 0600);
+}
+
+TEST_CASE("a store opened without create must exist: exit 66, nothing created") {
+    TempDir d;
+    const auto p = d.file("typo.db");
+    try {
+        Db::open(p, 5000, false);
+        FAIL("opened a missing store");
+    } catch (const Error &e) {
+        CHECK(e.code() == kExitNoInput);
+        CHECK(std::string(e.what()) == "cannot open store '" + p + "': no such file");
+    }
+    CHECK_FALSE(fs::exists(p));
+}
+
+TEST_CASE("a read-only store says so, naming the file and the user: exit 77") {
+    if (::geteuid() == 0) return; // root writes anyway; tests/cli/store_access.sh covers it with setpriv
+    TempDir d;
+    const auto p = d.file("w.db");
+    { Db db = Db::open(p); }
+    REQUIRE(::chmod(p.c_str(), 0444) == 0);
+    try {
+        Db db = Db::open(p);
+        db.exec("INSERT INTO agency(code,name,kind) VALUES('X','X','opd')");
+        FAIL("wrote to a read-only store");
+    } catch (const Error &e) {
+        CHECK(e.code() == kExitNoPerm);
+        CHECK(std::string(e.what()) ==
+              fmt::format("store '{}' is read-only for this user (uid {})", p, ::geteuid()));
+    }
+}
+
+TEST_CASE("a store in a directory this user cannot enter is a permission error: exit 77") {
+    if (::geteuid() == 0) return; // root enters anyway; tests/cli/store_access.sh covers it with setpriv
+    TempDir d;
+    const auto dir = d.file("locked");
+    fs::create_directory(dir);
+    REQUIRE(::chmod(dir.c_str(), 0) == 0);
+    for (const bool create : {true, false}) {
+        try {
+            Db::open(dir + "/w.db", 5000, create);
+            FAIL("opened a store in a closed directory");
+        } catch (const Error &e) {
+            CHECK(e.code() == kExitNoPerm);
+            CHECK(std::string(e.what()) ==
+                  fmt::format("cannot open store '{}/w.db': directory '{}' is not accessible to this user (uid {})",
+                              dir, dir, ::geteuid()));
+        }
+    }
+    ::chmod(dir.c_str(), 0700);
 }
