@@ -2,11 +2,14 @@
 
 #include <gammu.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <memory>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <vector>
 
 #include "wadul/clock.hpp"
@@ -83,6 +86,40 @@ InboxPart to_part(const GSM_SMSMessage &m) {
     return p;
 }
 
+// libgammu's errors that mean the configuration names something it cannot use, with the gammurc
+// key concerned; nullptr for the others (the modem itself).
+const char *config_key(GSM_Error e) {
+    switch (e) {
+    case ERR_UNKNOWNCONNECTIONTYPESTRING: // a typo
+    case ERR_DISABLED:                    // a connection type this libgammu was built without
+    case ERR_SOURCENOTAVAILABLE:          // ... or that this system does not have
+    case ERR_OTHERCONNECTIONREQUIRED:
+        return "connection";
+    case ERR_UNKNOWNMODELSTRING:
+        return "model";
+    case ERR_SPECIFYCHANNEL: // Bluetooth needs the channel in the device
+        return "device";
+    case ERR_BADFEATURE:
+        return "features";
+    default:
+        return nullptr;
+    }
+}
+
+// libgammu opens the debug log inside GSM_InitConnection and reports a failure as the modem's
+// ("Can not open specified file"); open it first to name the file. Created 0640 (less a stricter
+// umask): at logformat textall it shows every SMS sent, number and text.
+void check_debug_log(const std::string &path, const std::string &key) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (fd >= 0) {
+        ::close(fd);
+        return;
+    }
+    const int err = errno;
+    fail(err == EACCES || err == EPERM ? kExitNoPerm : kExitCantCreate, "cannot open modem debug log '{}' ({}): {}",
+         path, key, std::strerror(err));
+}
+
 constexpr long kMaxScanEntries = 200000; // the dummy phone holds at most 5 x 10,000
 constexpr int kSendTimeoutMs = 60000;
 
@@ -115,18 +152,40 @@ GammuModem::GammuModem(const Config &cfg) {
             fail(kExitConfig, "cannot read section [{}] of gammu config '{}': {}", section, rc, gammu_error(e));
         }
     }
+    // Where a key came from, for messages: wadul.toml's modem.* or the gammurc section.
+    const bool inline_config = !cfg.modem.device.empty();
+    const auto setting = [&](const char *key, const std::string &value) {
+        const std::string v = value.empty() ? "" : fmt::format(" '{}'", value);
+        if (inline_config) return fmt::format("modem.{}{}", key, v);
+        return fmt::format("{}{} in section [gammu{}] of '{}'", key, v,
+                           cfg.modem.section ? std::to_string(cfg.modem.section) : "", cfg.modem.gammurc);
+    };
     if (!cfg.modem.debug_log.empty()) {
         replace(gc->DebugFile, cfg.modem.debug_log);
         std::snprintf(gc->DebugLevel, sizeof gc->DebugLevel, "%s", "textall");
         gc->UseGlobalDebugFile = FALSE;
     }
+    if (gc->DebugFile && *gc->DebugFile)
+        check_debug_log(gc->DebugFile, cfg.modem.debug_log.empty() ? setting("logfile", "") : "modem.debug_log");
     device_ = gc->Device ? gc->Device : "";
     GSM_SetConfigNum(sm_, 1);
     const GSM_Error e = GSM_InitConnection(sm_, 1);
     if (e != ERR_NONE) {
+        // A wrong setting is 78, not 69: 69 reads as "modem unplugged, the next run may work".
+        const char *key = config_key(e);
+        std::string msg = fmt::format("cannot open modem '{}': {}", device_, gammu_error(e));
+        if (key) {
+            // Read before the state machine (which owns gc) is freed.
+            const std::string value = std::strcmp(key, "connection") == 0 ? (gc->Connection ? gc->Connection : "")
+                                      : std::strcmp(key, "model") == 0    ? gc->Model
+                                      : std::strcmp(key, "device") == 0   ? device_
+                                                                          : "";
+            msg = fmt::format("cannot open modem '{}': {} is not valid: {}", device_, setting(key, value),
+                              gammu_error(e));
+        }
         GSM_FreeStateMachine(sm_);
         sm_ = nullptr;
-        fail(kExitUnavailable, "cannot open modem '{}': {}", device_, gammu_error(e));
+        throw Error(key ? kExitConfig : kExitUnavailable, msg);
     }
     // After init: GSM_InitConnection resets the callbacks, and sending without one crashes.
     GSM_SetSendSMSStatusCallback(sm_, &GammuModem::on_sent, this);

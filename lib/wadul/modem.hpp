@@ -14,7 +14,9 @@ class GammuModem : public Transport {
 public:
     // Connects to the modem that cfg.modem describes: modem.device (with connection and model) when
     // set, else section modem.section of the gammurc file modem.gammurc. Throws Error(kExitConfig)
-    // for a missing or wrong gammurc, Error(kExitUnavailable) when the modem cannot be opened.
+    // for a missing or wrong gammurc or a connection or model libgammu cannot use (naming the key),
+    // Error(kExitCantCreate or kExitNoPerm) when the debug log cannot be opened, and
+    // Error(kExitUnavailable) when the modem cannot be opened.
     explicit GammuModem(const Config &cfg);
     ~GammuModem() override;
     GammuModem(const GammuModem &) = delete;

@@ -58,6 +58,26 @@ fetch
 expect_eq "$rc" 69 "exit code, modem missing"
 grep -q "^wadul-fetch: error: cannot open modem '$T/no-such-phone': " "$T/err" || fail "stderr, modem missing: $(cat "$T/err")"
 
+# Modem-side configuration errors are 78 (or 73 for the debug log), not 69, which reads as "modem
+# unplugged": each names the key to fix. Nothing is read from the phone.
+cp "$T/good.toml" "$T/wadul.toml"
+printf '+6281234567004\t-\tAir PDAM mati.\n' | "$MKSMS" "$T/phone"
+WADUL_MODEM_DEBUG_LOG="$T/nonexist/dir/log" fetch
+expect_eq "$rc" 73 "exit code, debug log directory missing"
+expect_eq "$(cat "$T/err")" "wadul-fetch: error: cannot open modem debug log '$T/nonexist/dir/log' (modem.debug_log): No such file or directory" "stderr, debug log"
+WADUL_MODEM_CONNECTION=bogus fetch
+expect_eq "$rc" 78 "exit code, unknown connection"
+expect_eq "$(cat "$T/err")" "wadul-fetch: error: cannot open modem '$T/phone': modem.connection 'bogus' is not valid: Unknown connection type string. Check config file" "stderr, unknown connection"
+# A connection type this libgammu was built without.
+WADUL_MODEM_CONNECTION=irdaphonet fetch
+expect_eq "$rc" 78 "exit code, connection disabled at compile time"
+grep -q "^wadul-fetch: error: cannot open modem '$T/phone': modem.connection 'irdaphonet' is not valid: " "$T/err" || fail "stderr, disabled connection: $(cat "$T/err")"
+expect_eq "$(inbox_count)" 1 "nothing read while the modem config is wrong"
+# A debug log that works is created, not world-readable (it shows sent SMS in full), and written.
+(umask 022; WADUL_MODEM_DEBUG_LOG="$T/gammu.log" fetch_ok)
+expect_eq "$(stat -c %a "$T/gammu.log")" 640 "mode of a new debug log"
+grep -q "GSM_GetNextSMS" "$T/gammu.log" || fail "libgammu did not write the debug log"
+
 # A gammurc that does not exist (no inline device).
 grep -v '^device\|^connection\|^model' "$T/good.toml" >"$T/wadul.toml"
 sed -i "s|^\[modem\]|[modem]\ngammurc = \"$T/no-gammurc\"|" "$T/wadul.toml"
@@ -70,5 +90,11 @@ printf '[gammu]\ndevice = /nonexistent\n\n[gammu1]\ndevice = %s/phone\nmodel = d
 sed -i "s|^gammurc = .*|gammurc = \"$T/gammurc\"\nsection = 1|" "$T/wadul.toml"
 printf '+6281234567003\t-\tSampah menumpuk.\n' | "$MKSMS" "$T/phone"
 fetch_ok
-expect_eq "$(inbox_count) $(q "SELECT count(*) FROM inbound")" "0 3" "fetched through gammurc section 1"
+expect_eq "$(inbox_count) $(q "SELECT count(*) FROM inbound")" "0 4" "fetched through gammurc section 1"
+
+# A bad connection in the gammurc names the gammurc's key.
+sed -i 's/^connection = none/connection = bogus/' "$T/gammurc"
+fetch
+expect_eq "$rc" 78 "exit code, gammurc connection"
+grep -q "^wadul-fetch: error: cannot open modem '$T/phone': connection 'bogus' in section \[gammu1\] of '$T/gammurc' is not valid: " "$T/err" || fail "stderr, gammurc connection: $(cat "$T/err")"
 echo ok
