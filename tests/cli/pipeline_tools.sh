@@ -1,0 +1,76 @@
+# cron/wadul-pipeline: a tick that cannot find the tools says so and exits 69 (cron mails it)
+# instead of exiting 0 in silence; a stage left out is still skipped; a full install is quiet.
+set -u
+BIN=${WADUL_BIN:?}; SRC=${WADUL_SRC:?}
+PIPELINE="$SRC/cron/wadul-pipeline"
+export LC_ALL=C.UTF-8 TZ=UTC WADUL_NOW=2026-01-12T09:00:00+07:00
+unset WADUL_BINDIR
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export WADUL_PIPELINE_LOCK="$T/pipeline.lock"
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+# run CODE STDERR "description" [VAR=value...]: runs the pipeline under env, checks code and stderr.
+run() {
+    local want=$1 err=$2 what=$3; shift 3
+    local rc=0
+    env "$@" "$PIPELINE" >"$T/out" 2>"$T/err" || rc=$?
+    [ "$rc" = "$want" ] || fail "$what: exit $rc, expected $want (stderr: $(cat "$T/err"))"
+    [ "$(cat "$T/err")" = "$err" ] || fail "$what: stderr '$(cat "$T/err")', expected '$err'"
+    [ -s "$T/out" ] && fail "$what: stdout not empty: $(cat "$T/out")"
+}
+
+mkdir -p "$T/phone" "$T/run"
+cp "$SRC/etc/holidays/2026.toml" "$T/2026.toml"
+cat >"$T/wadul.toml" <<CONF
+[store]
+path = "$T/wadul.db"
+[modem]
+device = "$T/phone"
+connection = "none"
+model = "dummy"
+lock = "$T/run/modem.lock"
+[registry]
+path = ""
+[log]
+syslog = false
+[sla]
+holiday_files = ["$T/2026.toml"]
+CONF
+export WADUL_CONFIG="$T/wadul.toml"
+
+# WADUL_BINDIR names a directory without the tools.
+run 69 "wadul-pipeline: error: cannot find 'wadul-fetch' in WADUL_BINDIR '$T/nonexistent': is wadul installed there?" \
+    "wrong WADUL_BINDIR" WADUL_BINDIR="$T/nonexistent"
+[ -e "$T/wadul.db" ] && fail "wrong WADUL_BINDIR: a stage ran"
+
+# No WADUL_BINDIR, and the tools are not on PATH (cron's default PATH, without /usr/local/bin).
+if PATH=/usr/bin:/bin command -v wadul-fetch >/dev/null; then
+    echo "wadul-fetch is installed in /usr/bin or /bin: the PATH case is skipped"
+else
+    run 69 "wadul-pipeline: error: cannot find 'wadul-fetch' on PATH '/usr/bin:/bin': is wadul installed there?" \
+        "tools not on PATH" PATH=/usr/bin:/bin
+fi
+
+# wadul-fetch missing, the other stages there: they still run (deadlines keep being watched), and
+# the tick exits 69.
+mkdir "$T/partial"
+for tool in wadul-route wadul-forward wadul-sla; do ln -s "$BIN/$tool" "$T/partial/$tool"; done
+run 69 "wadul-pipeline: error: cannot find 'wadul-fetch' in WADUL_BINDIR '$T/partial': is wadul installed there?" \
+    "wadul-fetch missing" WADUL_BINDIR="$T/partial"
+[ -e "$T/wadul.db" ] || fail "wadul-fetch missing: the other stages did not run"
+
+# A stage left out (here wadul-sla) is skipped in silence, as before.
+mkdir "$T/nosla"
+for tool in wadul-fetch wadul-route wadul-forward; do ln -s "$BIN/$tool" "$T/nosla/$tool"; done
+run 0 "" "wadul-sla not deployed" WADUL_BINDIR="$T/nosla"
+
+# The whole install, with a complaint on the dummy phone: quiet, and the complaint is stored.
+printf '+6281234567001\t-\tLampu jalan mati.\n' | "$BIN/wadul-mksms" "$T/phone"
+run 0 "" "full install" WADUL_BINDIR="$BIN"
+if command -v sqlite3 >/dev/null; then
+    [ "$(sqlite3 "$T/wadul.db" 'SELECT count(*) FROM complaint')" = 1 ] || fail "full install: the complaint was not stored"
+fi
+
+[ "$fails" = 0 ] && echo ok
+[ "$fails" = 0 ]
