@@ -73,6 +73,27 @@ TEST_CASE("errors name file:line:column") {
           ":2:7: bad value for 'templates.ack': unknown placeholder '{tiket}' in template 'ack' (allowed: {ticket})");
 }
 
+TEST_CASE("office hours and admin phones are checked strictly") {
+    CHECK(error_of("[sla.hours]\nfri = \"07:0a-11:00\"\n") ==
+          ":2:7: bad value for 'sla.hours.fri': expected hours as \"07:00-15:30\", or \"\" for closed");
+    CHECK(error_of("[sla]\nadmin_phones = [\"081100000000\", \"abc\"]\n") ==
+          ":2:16: bad value for 'sla.admin_phones': bad phone number 'abc'");
+    TempFile f("[sla]\nadmin_phones = [\"0811-0000-0000\", \"+62 812 3456 7890\"]\n");
+    const Config c = load_config(f.path);
+    CHECK(c.sla.admin_phones == std::vector<std::string>{"+6281100000000", "+6281234567890"});
+}
+
+TEST_CASE("a directory is not a config file") {
+    TempDir d;
+    try {
+        load_config(d.path.string());
+        FAIL("loaded");
+    } catch (const Error &e) {
+        CHECK(e.code() == kExitConfig);
+        CHECK(std::string(e.what()) == "cannot read config '" + d.path.string() + "': it is a directory");
+    }
+}
+
 TEST_CASE("an explicit config file must exist") {
     try {
         load_config("/nonexistent/wadul.toml");
