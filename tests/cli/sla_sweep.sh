@@ -107,6 +107,8 @@ grep -q AAA1111 "$T/out" || fail "status --check lists nothing"
 expect 1 "--check with a breach" env WADUL_NOW=2026-01-12T10:00:00+07:00 "$SLA" --check
 [ -s "$T/out" ] && fail "--check printed: $(cat "$T/out")"
 expect 0 "status --check --agency without a breach" env WADUL_NOW=2026-01-12T10:00:00+07:00 "$SLA" status --check --agency DINKES
+expect 64 "status --agency of an unknown agency" "$SLA" status --check --agency NOPE
+grep -q "^wadul-sla: error: unknown agency 'NOPE': not in the registry" "$T/err" || fail "unknown agency: $(cat "$T/err")"
 
 # Error paths.
 expect 64 "bad WADUL_NOW" env WADUL_NOW=yesterday "$SLA" status
