@@ -375,7 +375,7 @@ Config default_config() {
     c.sla.hours[5] = {7 * 60, 11 * 60};
     c.sla.hours[6] = {7 * 60, 12 * 60 + 30};
     c.sla.holiday_files = {WADUL_DATADIR "/holidays/2024.toml", WADUL_DATADIR "/holidays/2025.toml",
-                           WADUL_DATADIR "/holidays/2026.toml"};
+                           WADUL_DATADIR "/holidays/2026.toml", WADUL_DATADIR "/holidays/2027.toml"};
     c.templates = {
         {"ack", "Wadul Bupati Rembang: aduan Anda kami terima dengan nomor tiket {ticket}. "
                 "Untuk cek status, kirim CEK {ticket} ke nomor ini."},
