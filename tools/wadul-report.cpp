@@ -26,7 +26,7 @@ int main(int argc, char **argv) {
 
     std::string ticket;
     auto *s = app.add_subcommand("show", "Show one complaint: text, agency, stage and every event");
-    s->add_option("ticket", ticket, "The complaint's ticket")->required()->option_text("TICKET");
+    s->add_option("TICKET", ticket, "The complaint's ticket")->required();
 
     return wadul::run_tool(app, argc, argv, opts, [&](wadul::Context &ctx) {
         if (*m) {

@@ -219,7 +219,7 @@ std::string format_outbox(const std::vector<OutRow> &rows, const std::string &fo
     }
     if (format != "table")
         fail(kExitUsage, "unknown format '{}' (expected table, json or tsv)", format);
-    out = fmt::format("{:>6}  {:<8} {:>5}  {:<16}  {:<15} {:<9} {:<8}  {}\n", "ID", "STATUS", "TRIES", "WHEN (WIB)",
+    out = fmt::format("{:>6}  {:<8} {:>5}  {:<16}  {:<15} {:<15} {:<8}  {}\n", "ID", "STATUS", "TRIES", "WHEN (WIB)",
                       "TO", "PURPOSE", "TICKET", "TEXT / ERROR");
     for (const OutRow &r : rows) {
         // sent: when it went; sending: until when the run holds it; otherwise: when it is (was) due.
@@ -229,7 +229,7 @@ std::string format_outbox(const std::vector<OutRow> &rows, const std::string &fo
         const std::string what = (r.status == "failed" || r.status == "unknown") && r.last_error
                                      ? "! " + one_line(*r.last_error, 60)
                                      : one_line(r.text, 60);
-        out += fmt::format("{:>6}  {:<8} {:>5}  {:<16}  {:<15} {:<9} {:<8}  {}\n", r.id, r.status, r.attempts, when,
+        out += fmt::format("{:>6}  {:<8} {:>5}  {:<16}  {:<15} {:<15} {:<8}  {}\n", r.id, r.status, r.attempts, when,
                            r.recipient, r.purpose, r.ticket.value_or("-"), what);
     }
     return out;
