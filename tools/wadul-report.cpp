@@ -22,6 +22,9 @@ int main(int argc, char **argv) {
     c->add_option("--status", list.status, "Only this status, or 'open' for any but closed")->option_text("S");
     c->add_option("--agency", list.agency, "Only complaints now with this agency (its code)")->option_text("A");
     c->add_option("--since", list.since, "Only complaints received on or after DATE")->option_text("DATE");
+    c->add_option("--closed-since", list.closed_since,
+                  "Only complaints closed (answer delivered, or closed by an admin) on or after DATE")
+        ->option_text("DATE");
     c->add_option("--format", list.format, "table (default), json or csv")->option_text("F");
 
     std::string ticket;
