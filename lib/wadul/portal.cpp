@@ -226,22 +226,20 @@ PortalExport export_portal(Db &db, const std::string &outbox, Timestamp now, Log
     // the complaint) and an admin's closure without an answer (a `note` by "portal" records that
     // the portal has it). Both are final, so one file per ticket.
     std::vector<Answer> answers, closures;
-    {
-        Stmt q(db, "SELECT c.id, c.ticket, c.external_id, c.agency_id, coalesce(a.code, ''), coalesce(a.name, '') "
-                   "FROM complaint c LEFT JOIN agency a ON a.id = c.agency_id "
-                   "WHERE c.status = 'approved' AND c.source = 'web' ORDER BY c.id");
-        while (q.step())
-            answers.push_back({q.i64(0), q.str(1), q.opt_str(2), q.opt_i64(3), q.str(4), q.str(5)});
-        Stmt cl(db, "SELECT c.id, c.ticket, c.external_id, c.agency_id, coalesce(a.code, ''), coalesce(a.name, '') "
-                    "FROM complaint c LEFT JOIN agency a ON a.id = c.agency_id "
-                    "WHERE c.status = 'closed' AND c.source = 'web' "
-                    "AND EXISTS (SELECT 1 FROM event e WHERE e.complaint_id = c.id AND e.kind = 'closed') "
-                    "AND NOT EXISTS (SELECT 1 FROM event e WHERE e.complaint_id = c.id AND e.kind = 'delivered') "
-                    "AND NOT EXISTS (SELECT 1 FROM event e WHERE e.complaint_id = c.id AND e.kind = 'note' "
-                    "AND e.actor = 'portal') ORDER BY c.id");
-        while (cl.step())
-            closures.push_back({cl.i64(0), cl.str(1), cl.opt_str(2), cl.opt_i64(3), cl.str(4), cl.str(5)});
-    }
+    auto load = [&db](const char *where, std::vector<Answer> &into) {
+        Stmt q(db, std::string("SELECT c.id, c.ticket, c.external_id, c.agency_id, coalesce(a.code, ''), "
+                               "coalesce(a.name, '') FROM complaint c LEFT JOIN agency a ON a.id = c.agency_id "
+                               "WHERE c.source = 'web' AND ") +
+                       where + " ORDER BY c.id");
+        while (q.step()) into.push_back({q.i64(0), q.str(1), q.opt_str(2), q.opt_i64(3), q.str(4), q.str(5)});
+    };
+    load("c.status = 'approved'", answers);
+    load("c.status = 'closed' "
+         "AND EXISTS (SELECT 1 FROM event e WHERE e.complaint_id = c.id AND e.kind = 'closed') "
+         "AND NOT EXISTS (SELECT 1 FROM event e WHERE e.complaint_id = c.id AND e.kind = 'delivered') "
+         "AND NOT EXISTS (SELECT 1 FROM event e WHERE e.complaint_id = c.id AND e.kind = 'note' "
+         "AND e.actor = 'portal')",
+         closures);
     if (answers.empty() && closures.empty()) return r;
     try {
         std::error_code ec;
