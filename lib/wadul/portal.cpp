@@ -276,6 +276,16 @@ PortalExport export_portal(Db &db, const std::string &outbox, Timestamp now, Log
         still.reset();
         tx.commit();
     };
+    // The fields every result file starts with.
+    auto head = [](const Answer &a, const char *status) {
+        nlohmann::ordered_json o;
+        o["id"] = a.external_id ? json(*a.external_id) : json(nullptr);
+        o["ticket"] = a.ticket;
+        o["status"] = status;
+        o["agency"] = a.agency_code.empty() ? json(nullptr) : json(a.agency_code);
+        o["agency_name"] = a.agency_name.empty() ? json(nullptr) : json(a.agency_name);
+        return o;
+    };
     Stmt answer(db, "SELECT at, detail FROM event WHERE complaint_id = ? AND kind = 'answered' ORDER BY id DESC "
                     "LIMIT 1");
     for (const auto &a : answers) {
@@ -288,12 +298,7 @@ PortalExport export_portal(Db &db, const std::string &outbox, Timestamp now, Log
         const Timestamp answered_at = answer.i64(0);
         const std::string text = answer.opt_str(1).value_or("");
         answer.reset();
-        nlohmann::ordered_json o;
-        o["id"] = a.external_id ? json(*a.external_id) : json(nullptr);
-        o["ticket"] = a.ticket;
-        o["status"] = "answered";
-        o["agency"] = a.agency_code;
-        o["agency_name"] = a.agency_name;
+        nlohmann::ordered_json o = head(a, "answered");
         o["answered_at"] = format_iso8601(answered_at);
         o["answer"] = text;
         deliver(a, o, "SELECT 1 FROM complaint WHERE id = ? AND status = 'approved'",
@@ -306,12 +311,7 @@ PortalExport export_portal(Db &db, const std::string &outbox, Timestamp now, Log
         const Timestamp closed_at = closed.i64(0);
         const std::string reason = closed.opt_str(1).value_or("");
         closed.reset();
-        nlohmann::ordered_json o;
-        o["id"] = a.external_id ? json(*a.external_id) : json(nullptr);
-        o["ticket"] = a.ticket;
-        o["status"] = "closed";
-        o["agency"] = a.agency_code.empty() ? json(nullptr) : json(a.agency_code);
-        o["agency_name"] = a.agency_name.empty() ? json(nullptr) : json(a.agency_name);
+        nlohmann::ordered_json o = head(a, "closed");
         o["closed_at"] = format_iso8601(closed_at);
         o["reason"] = reason;
         deliver(a, o,
