@@ -114,12 +114,6 @@ std::string render(const Config &cfg, const char *name, const std::map<std::stri
     return render_template(it->second, values);
 }
 
-// "28 November 2026 09.30 WIB": how Indonesian letters write a moment.
-std::string date_time_id(Timestamp t) {
-    const CivilTime c = to_civil(t);
-    return fmt::format("{} {:02}.{:02} WIB", format_date_id(t), c.hour, c.minute);
-}
-
 std::string agency_or_dash(const ComplaintInfo &c) {
     return c.agency_name.empty() ? "-" : c.agency_name;
 }
@@ -539,7 +533,7 @@ void Job::forwards() {
                                                                 : c.reporter;
         const std::string msg = render_fitting(cfg_, "forward",
                                                {{"ticket", c.ticket},
-                                                {"date", date_time_id(c.received_at)},
+                                                {"date", format_datetime_id(c.received_at)},
                                                 {"citizen", citizen},
                                                 {"text", text},
                                                 {"agency", c.agency_name}},

@@ -141,11 +141,6 @@ struct Officers {
     std::vector<std::string> liaison, head;
 };
 
-std::string deadline_id(Timestamp t) {
-    const CivilTime c = to_civil(t);
-    return fmt::format("{} {:02}:{:02} WIB", format_date_id(t), c.hour, c.minute);
-}
-
 class Sweeper {
 public:
     Sweeper(Db &db, const Config &cfg, Timestamp now, SweepResult &res)
@@ -177,7 +172,7 @@ public:
         const std::string text = render_template(cfg_.templates.at("reminder"),
                                                  {{"ticket", st.ticket},
                                                   {"stage", stage_name_id(st.stage)},
-                                                  {"deadline", deadline_id(*st.deadline)}});
+                                                  {"deadline", format_datetime_id(*st.deadline)}});
         if (queue(st, "reminder", 1, to, text, "reminder")) {
             append_event(db_, {st.complaint_id, now_, "reminded", "system", st.agency_id, std::nullopt,
                                std::string(stage_name(st.stage))});
@@ -211,7 +206,7 @@ public:
                                                      {{"ticket", st.ticket},
                                                       {"agency", it != names_.end() ? it->second : "admin portal"},
                                                       {"stage", stage_name_id(st.stage)},
-                                                      {"deadline", deadline_id(*st.deadline)}});
+                                                      {"deadline", format_datetime_id(*st.deadline)}});
             if (queue(st, level, round, to, text, "escalation")) {
                 append_event(db_, {st.complaint_id, now_, "escalated", "system", st.agency_id, std::nullopt, detail});
                 ++res_.escalations;

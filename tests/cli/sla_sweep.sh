@@ -73,7 +73,7 @@ expect 0 "sweep at 09:31" env WADUL_NOW=2026-01-12T09:31:00+07:00 "$SLA"
 expect 0 "sweep again at 09:31" env WADUL_NOW=2026-01-12T09:31:00+07:00 "$SLA"
 [ "$(q "SELECT count(*) FROM event WHERE kind = 'breached'")" = 1 ] || fail "breaches: $(q "SELECT * FROM event WHERE kind = 'breached'")"
 [ "$(q "SELECT count(*) FROM outbound WHERE purpose = 'escalation'")" = 1 ] || fail "escalations: $(q 'SELECT * FROM outbound')"
-q "SELECT text FROM outbound WHERE purpose = 'escalation'" | grep -q "AAA1111 (Dinas Pekerjaan Umum).*12 Januari 2026 09:30 WIB" ||
+q "SELECT text FROM outbound WHERE purpose = 'escalation'" | grep -q "AAA1111 (Dinas Pekerjaan Umum).*12 Januari 2026 09\.30 WIB" ||
     fail "escalation text: $(q "SELECT text FROM outbound WHERE purpose = 'escalation'")"
 # -v reports what it did on stderr, still nothing on stdout.
 expect 0 "sweep -v at 13:30" env WADUL_NOW=2026-01-12T13:30:00+07:00 "$SLA" -v

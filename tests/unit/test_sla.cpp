@@ -176,7 +176,7 @@ TEST_CASE("queued messages: text, purpose, dedupe key, due now") {
     REQUIRE(s.step());
     CHECK(s.str(0) == "+628111111111");
     CHECK(s.str(1).find("Dinas Pekerjaan Umum") != std::string::npos);
-    CHECK(s.str(1).find("12 Januari 2026 09:30 WIB") != std::string::npos);
+    CHECK(s.str(1).find("12 Januari 2026 09.30 WIB") != std::string::npos);
     CHECK(s.str(2) == "escalation");
     CHECK(s.str(3) == "queued");
     CHECK(s.i64(4) == T("2026-01-12 09:31"));
