@@ -61,23 +61,27 @@ expect 0 "sweep at 09:10" env WADUL_NOW=2026-01-12T09:10:00+07:00 "$SLA"
 expect 0 "--check before any deadline" env WADUL_NOW=2026-01-12T09:10:00+07:00 "$SLA" --check
 [ -s "$T/out" ] && fail "--check printed: $(cat "$T/out")"
 
-# 09:16: the reminder to DPU's liaison; once.
+# 09:16: the disposition's reminder to DPU's liaison and head (SOP step 3 is the head's); once.
 expect 0 "sweep at 09:16" env WADUL_NOW=2026-01-12T09:16:00+07:00 "$SLA"
-[ "$(q "SELECT recipient || ' ' || purpose FROM outbound")" = "+628111111111 reminder" ] || fail "reminder: $(q 'SELECT * FROM outbound')"
+[ "$(q "SELECT group_concat(recipient || ' ' || purpose, ', ') FROM (SELECT * FROM outbound ORDER BY recipient)")" = \
+    "+628111111111 reminder, +628122222222 reminder" ] || fail "reminder: $(q 'SELECT * FROM outbound')"
 expect 0 "sweep again at 09:17" env WADUL_NOW=2026-01-12T09:17:00+07:00 "$SLA"
-[ "$(q 'SELECT count(*) FROM outbound')" = 1 ] || fail "the reminder was queued twice"
+[ "$(q 'SELECT count(*) FROM outbound')" = 2 ] || fail "the reminder was queued twice"
 
-# 09:31: overdue. Breach recorded once, liaison escalated; a re-run changes nothing.
+# 09:31: overdue. Breach recorded once, the head escalated; a re-run changes nothing.
 expect 0 "sweep at 09:31" env WADUL_NOW=2026-01-12T09:31:00+07:00 "$SLA"
 [ -s "$T/out" ] && fail "sweep printed on stdout: $(cat "$T/out")"
 expect 0 "sweep again at 09:31" env WADUL_NOW=2026-01-12T09:31:00+07:00 "$SLA"
 [ "$(q "SELECT count(*) FROM event WHERE kind = 'breached'")" = 1 ] || fail "breaches: $(q "SELECT * FROM event WHERE kind = 'breached'")"
-[ "$(q "SELECT count(*) FROM outbound WHERE purpose = 'escalation'")" = 1 ] || fail "escalations: $(q 'SELECT * FROM outbound')"
+[ "$(q "SELECT group_concat(recipient) FROM outbound WHERE purpose = 'escalation'")" = +628122222222 ] ||
+    fail "escalations: $(q 'SELECT * FROM outbound')"
 q "SELECT text FROM outbound WHERE purpose = 'escalation'" | grep -q "AAA1111 (Dinas Pekerjaan Umum).*12 Januari 2026 09\.30 WIB" ||
     fail "escalation text: $(q "SELECT text FROM outbound WHERE purpose = 'escalation'")"
-# -v reports what it did on stderr, still nothing on stdout.
+# -v reports what it did on stderr, still nothing on stdout; 240 working minutes on, the admins.
 expect 0 "sweep -v at 13:30" env WADUL_NOW=2026-01-12T13:30:00+07:00 "$SLA" -v
 grep -q "1 escalations" "$T/err" || fail "-v: $(cat "$T/err")"
+[ "$(q "SELECT recipient FROM outbound WHERE purpose = 'escalation' ORDER BY id DESC LIMIT 1")" = +628100000001 ] ||
+    fail "second escalation: $(q 'SELECT * FROM outbound')"
 [ -s "$T/out" ] && fail "-v printed on stdout"
 
 # Saturday 20:00, after hours: nothing is sent.
