@@ -279,6 +279,7 @@ private:
         std::string missing;
         for (const char *role : roles) {
             const std::string r = role;
+            if (r == "admin" && cfg_.sla.admin_phones.empty()) ++res_.admin_unsent;
             if (!missing.empty()) missing += " or ";
             missing += r == "admin" ? "admin phone (sla.admin_phones)" : r == "head" ? "head of agency" : "liaison officer";
         }

@@ -112,6 +112,28 @@ expect 1 "--check with a breach" env WADUL_NOW=2026-01-12T10:00:00+07:00 "$SLA" 
 [ -s "$T/out" ] && fail "--check printed: $(cat "$T/out")"
 expect 0 "status --check --agency without a breach" env WADUL_NOW=2026-01-12T10:00:00+07:00 "$SLA" status --check --agency DINKES
 
+# sla.admin_phones empty: what was for the admins (here two triage reminders) is not sent, and
+# one warning per run says so on stderr, for cron to mail; nothing due, nothing said.
+sed -e '/^admin_phones/d' -e "s#$T/wadul.db#$T/noadmin.db#" "$T/wadul.toml" >"$T/noadmin.toml"
+expect 0 "a new store" env WADUL_CONFIG="$T/noadmin.toml" WADUL_NOW=2026-01-12T09:00:00+07:00 "$SLA" status
+sqlite3 "$T/noadmin.db" <<'SQL' || fail "building the second store"
+INSERT INTO complaint(id, ticket, source, reporter, text, received_at, status, updated_at) VALUES
+  (1, 'DDD4444', 'sms', '+628199999996', 'entah', strftime('%s', '2026-01-12 01:55'), 'triage', strftime('%s', '2026-01-12 02:00')),
+  (2, 'EEE5555', 'sms', '+628199999995', 'apa', strftime('%s', '2026-01-12 01:55'), 'triage', strftime('%s', '2026-01-12 02:00'));
+INSERT INTO event(complaint_id, at, kind, actor) VALUES
+  (1, strftime('%s', '2026-01-12 02:00'), 'triaged', 'system'),
+  (2, strftime('%s', '2026-01-12 02:00'), 'triaged', 'system');
+SQL
+expect 0 "no admin phones, nothing due" env WADUL_CONFIG="$T/noadmin.toml" WADUL_NOW=2026-01-12T09:10:00+07:00 "$SLA"
+[ -s "$T/err" ] && fail "no admin phones, nothing due: stderr: $(cat "$T/err")"
+expect 0 "no admin phones, reminders due" env WADUL_CONFIG="$T/noadmin.toml" WADUL_NOW=2026-01-12T12:31:00+07:00 "$SLA"
+[ -s "$T/out" ] && fail "no admin phones: stdout: $(cat "$T/out")"
+[ "$(cat "$T/err")" = "wadul-sla: warning: sla.admin_phones is empty: 2 reminders/escalations for the admin portal were not sent" ] ||
+    fail "no admin phones: stderr: $(cat "$T/err")"
+[ "$(sqlite3 "$T/noadmin.db" 'SELECT count(*) FROM outbound')" = 0 ] || fail "no admin phones: something queued"
+expect 0 "no admin phones, -q" env WADUL_CONFIG="$T/noadmin.toml" WADUL_NOW=2026-01-12T12:32:00+07:00 "$SLA" -q
+[ -s "$T/err" ] && fail "no admin phones, -q: stderr: $(cat "$T/err")"
+
 # Error paths.
 expect 64 "bad WADUL_NOW" env WADUL_NOW=yesterday "$SLA" status
 grep -q "^wadul-sla: error: invalid WADUL_NOW 'yesterday'" "$T/err" || fail "bad WADUL_NOW message: $(cat "$T/err")"

@@ -359,6 +359,23 @@ TEST_CASE("a step with nobody to send to is a note, not an event") {
     CHECK(f.outbound("recipient = '+628100000001'") == 1);
 }
 
+TEST_CASE("without sla.admin_phones, the admins' steps are counted for the warning") {
+    Fixture f;
+    f.cfg.sla.admin_phones.clear();
+    const auto t = f.complaint(T("2026-01-12 08:55"));
+    f.event(t, T("2026-01-12 09:00"), "triaged");
+    const auto d = f.complaint(T("2026-01-12 08:55"));
+    f.event(d, T("2026-01-12 09:00"), "routed", 1);
+    CHECK(f.run(T("2026-01-12 09:10")).admin_unsent == 0);
+    auto r = f.run(T("2026-01-12 12:31")); // triage reminder due; disposition: the head's step
+    CHECK(r.admin_unsent == 1);
+    CHECK(r.escalations == 1);
+    r = f.run(T("2026-01-12 13:31")); // again the reminder, and the disposition's admin step
+    CHECK(r.admin_unsent == 2);
+    CHECK(r.notes.size() == 2);
+    CHECK(f.outbound("recipient NOT IN ('+628111111111', '+628122222222')") == 0);
+}
+
 TEST_CASE("status: overdue first, then by time left; formats") {
     Fixture f;
     const auto a = f.complaint(T("2026-01-12 07:00"));
