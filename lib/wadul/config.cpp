@@ -327,6 +327,7 @@ const std::map<std::string, std::vector<std::string>> &template_placeholders() {
         {"approve_request", {"ticket", "agency", "answer"}},
         {"revision", {"ticket", "note"}},
         {"answer", {"ticket", "agency", "answer"}},
+        {"answer_too_long", {"ticket", "length", "max"}},
         {"status", {"ticket", "stage", "agency", "date"}},
         {"status_unknown", {"ticket"}},
         {"officer_help", {}},
@@ -385,6 +386,8 @@ Config default_config() {
                             "REVISI {ticket} catatan"},
         {"revision", "Jawaban aduan {ticket} perlu direvisi: {note} | Kirim ulang: JAWAB {ticket} isi jawaban"},
         {"answer", "Wadul Bupati Rembang, tiket {ticket}. Jawaban {agency}: {answer}"},
+        {"answer_too_long", "Jawaban aduan {ticket} terlalu panjang untuk SMS: {length} karakter, maksimal {max}. "
+                            "Mohon kirim ulang lebih singkat: JAWAB {ticket} isi jawaban"},
         {"status", "Tiket {ticket}: {stage} ({agency}), diterima {date}."},
         {"status_unknown", "Tiket {ticket} tidak ditemukan untuk nomor Anda. Periksa kembali nomor tiket."},
         {"officer_help", "Format balasan: TERIMA tiket / JAWAB tiket jawaban / TOLAK tiket alasan / "

@@ -235,7 +235,7 @@ std::string format_outbox(const std::vector<OutRow> &rows, const std::string &fo
     return out;
 }
 
-int sms_parts(const std::string &utf8) {
+SmsSize sms_size(const std::string &utf8) {
     std::vector<unsigned char> text((utf8.size() + 1) * 2 + 2, 0);
     DecodeUTF8(text.data(), utf8.data(), utf8.size());
     GSM_MultiPartSMSInfo info;
@@ -250,8 +250,8 @@ int sms_parts(const std::string &utf8) {
     if (!msms)
         throw std::bad_alloc();
     if (GSM_EncodeMultiPartSMS(GSM_GetGlobalDebug(), &info, msms.get()) != ERR_NONE)
-        return GSM_MAX_MULTI_SMS + 1;
-    return msms->Number;
+        return {GSM_MAX_MULTI_SMS + 1, true};
+    return {msms->Number, msms->Number > 0 && msms->SMS[0].Coding == SMS_Coding_Unicode_No_Compression};
 }
 
 } // namespace wadul
