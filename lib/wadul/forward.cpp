@@ -377,7 +377,8 @@ void Job::apply(const Row &r, const Officer &o, const Command &cmd, const Compla
     case Verb::terima:
         if (st != "forwarded")
             return refuse("status is " + st);
-        event(r, o, c, "accepted");
+        // SOP step 3 is the head's disposition; the event says who confirmed it.
+        event(r, o, c, "accepted", std::string(o.role == "head" ? "by the head" : "by the liaison officer"));
         break;
     case Verb::jawab:
         if (st == "answered") {

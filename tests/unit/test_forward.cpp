@@ -347,7 +347,7 @@ TEST_CASE("the whole cycle: ack, forward, TERIMA, JAWAB, SETUJU, answer delivere
                                                     "answered", "approved", "delivered"});
     // Actors: the officer's number for their steps, system for the rest.
     CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'accepted' AND actor = '" + kLiaison +
-                  "' AND officer_id IS NOT NULL AND agency_id = 1") == 1);
+                  "' AND officer_id IS NOT NULL AND agency_id = 1 AND detail = 'by the liaison officer'") == 1);
     CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'approved' AND actor = '" + kHead + "'") == 1);
     CHECK(w.count("SELECT count(*) FROM inbound WHERE handled_at IS NULL") == 0);
 }
