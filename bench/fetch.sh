@@ -12,7 +12,7 @@ shift || true
 SIZES=("${@:-1000}")
 [ $# -gt 0 ] || SIZES=(1000 10000)
 BIN=$BUILD/bin
-SCHEMA=/usr/share/doc/gammu-smsd/examples/sqlite.sql
+SCHEMA=/usr/share/doc/gammu-smsd/examples/sqlite.sql # read by bench/smsd.sh
 for need in "$BIN/wadul-fetch" "$BIN/wadul-mksms" gammu-smsd sqlite3 /usr/bin/time "$SCHEMA"; do
     command -v "$need" >/dev/null || [ -e "$need" ] || { echo "bench/fetch.sh: missing $need" >&2; exit 77; }
 done
@@ -23,14 +23,13 @@ done
 base=/dev/shm
 [ -d "$base" ] && [ -w "$base" ] || base=${TMPDIR:-/tmp}
 W=$(mktemp -d -p "$base" wadul-bench.XXXXXX)
-smsd_pid=
+. "$SRC/bench/smsd.sh"
 cleanup() {
-    if [ -n "$smsd_pid" ]; then kill "$smsd_pid" 2>/dev/null || true; wait "$smsd_pid" 2>/dev/null || true; fi
+    smsd_stop
     rm -rf "$W"
 }
 trap cleanup EXIT
 
-now() { date +%s.%N; }
 count() { sqlite3 "$1" "PRAGMA busy_timeout=2000; SELECT count(*) FROM $2;" 2>/dev/null | tail -1; }
 
 printf '%-7s %12s %10s %12s %10s %8s\n' N wadul_s wadul_KB smsd_s smsd_KB ratio
@@ -60,50 +59,12 @@ CFG
     got=$(count "$R/wadul.db" inbound)
     [ "$got" = "$N" ] || { echo "wadul-fetch stored $got of $N" >&2; exit 1; }
     [ -z "$(find "$R/phone/sms" -type f -name '[0-9]*')" ] || { echo "wadul-fetch left parts on the phone" >&2; exit 1; }
-    wadul_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+    wadul_s=$(elapsed "$t0" "$t1")
 
     # --- gammu-smsd: SQL service on SQLite, WAL, timers as low as they go (see ../shared/gammu.md §4)
-    sqlite3 "$R/db/smsd.db" <"$SCHEMA"
-    sqlite3 "$R/db/smsd.db" "PRAGMA journal_mode=WAL;" >/dev/null
-    cat >"$R/smsdrc" <<CFG
-[gammu]
-device = $R/sphone
-model = dummy
-connection = none
-
-[smsd]
-service = sql
-driver = sqlite3
-dbdir = $R/db/
-database = smsd.db
-logfile = $R/smsd.log
-debuglevel = 0
-phoneid = bench
-checksecurity = 0
-checkbattery = 0
-checksignal = 0
-checknetwork = 0
-statusfrequency = 0
-commtimeout = 1
-receivefrequency = 0
-loopsleep = 1
-multiparttimeout = 10
-CFG
-    t0=$(now)
-    gammu-smsd -c "$R/smsdrc" >"$R/smsd.stdout" 2>&1 &
-    smsd_pid=$!
-    while :; do
-        n=$(count "$R/db/smsd.db" inbox || echo 0)
-        [ "${n:-0}" -ge "$N" ] && break
-        kill -0 "$smsd_pid" 2>/dev/null || { echo "gammu-smsd died; see $R/smsd.log" >&2; exit 1; }
-        sleep 0.05
-    done
-    t1=$(now)
-    smsd_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$smsd_pid/status")
-    kill "$smsd_pid"
-    wait "$smsd_pid" 2>/dev/null || true
-    smsd_pid=
-    smsd_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+    smsd_config "$R/smsdrc" "$R/sphone" "$R/db" "commtimeout = 1" "receivefrequency = 0" "loopsleep = 1" \
+        "multiparttimeout = 10"
+    smsd_run "$R/smsdrc" "SELECT count(*) FROM inbox" "$N"
 
     printf '%-7s %12.3f %10s %12.3f %10s %8.2f\n' "$N" "$wadul_s" "$(cat "$R/wadul.rss")" "$smsd_s" "$smsd_kb" \
         "$(awk -v a="$wadul_s" -v b="$smsd_s" 'BEGIN { print a / b }')"

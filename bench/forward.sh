@@ -15,7 +15,7 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:-$SRC/build}" && pwd)
 N=${2:-100}
 BIN=$BUILD/bin
-SCHEMA=/usr/share/doc/gammu-smsd/examples/sqlite.sql
+SCHEMA=/usr/share/doc/gammu-smsd/examples/sqlite.sql # read by bench/smsd.sh
 for need in "$BIN/wadul-fetch" "$BIN/wadul-route" "$BIN/wadul-forward" "$BIN/wadul-mksms" \
     gammu-smsd gammu-smsd-inject sqlite3 "$SCHEMA"; do
     command -v "$need" >/dev/null || [ -e "$need" ] || { echo "bench/forward.sh: missing $need" >&2; exit 77; }
@@ -26,13 +26,12 @@ ls /usr/lib/*/dbd/libdbdsqlite3.so >/dev/null 2>&1 ||
 base=/dev/shm
 [ -d "$base" ] && [ -w "$base" ] || base=${TMPDIR:-/tmp}
 R=$(mktemp -d -p "$base" wadul-bench.XXXXXX)
-smsd_pid=
+. "$SRC/bench/smsd.sh"
 cleanup() {
-    if [ -n "$smsd_pid" ]; then kill "$smsd_pid" 2>/dev/null || true; wait "$smsd_pid" 2>/dev/null || true; fi
+    smsd_stop
     rm -rf "$R"
 }
 trap cleanup EXIT
-now() { date +%s.%N; }
 sq() { sqlite3 -cmd ".timeout 2000" "$@"; }
 
 mkdir -p "$R/phone" "$R/sphone" "$R/db"
@@ -87,32 +86,8 @@ msgs=$(sq "$R/wadul.db" "SELECT count(*) FROM outbound WHERE status = 'queued'")
 [ "$msgs" -gt 0 ] || { echo "bench/forward.sh: nothing queued" >&2; exit 1; }
 
 # --- gammu-smsd's outbox gets the same messages (not timed)
-sq "$R/db/smsd.db" <"$SCHEMA"
-sq "$R/db/smsd.db" "PRAGMA journal_mode=WAL;" >/dev/null
-cat >"$R/smsdrc" <<CFG
-[gammu]
-device = $R/sphone
-model = dummy
-connection = none
-
-[smsd]
-service = sql
-driver = sqlite3
-dbdir = $R/db/
-database = smsd.db
-logfile = $R/smsd.log
-debuglevel = 0
-phoneid = bench
-checksecurity = 0
-checkbattery = 0
-checksignal = 0
-checknetwork = 0
-statusfrequency = 0
-commtimeout = 0
-sendtimeout = 1
-receivefrequency = 0
-loopsleep = 0
-CFG
+smsd_config "$R/smsdrc" "$R/sphone" "$R/db" "commtimeout = 0" "sendtimeout = 1" "receivefrequency = 0" \
+    "loopsleep = 0"
 sq -separator $'\t' "$R/wadul.db" "SELECT recipient, replace(text, char(10), ' ') FROM outbound WHERE status = 'queued' ORDER BY id" |
     while IFS=$'\t' read -r to text; do
         gammu-smsd-inject -c "$R/smsdrc" TEXT "$to" -len "${#text}" -text "$text" >/dev/null 2>&1 ||
@@ -123,27 +98,13 @@ sq -separator $'\t' "$R/wadul.db" "SELECT recipient, replace(text, char(10), ' '
 t0=$(now)
 /usr/bin/time -f %M -o "$R/wadul.rss" "$BIN/wadul-forward" -c "$R/wadul.toml"
 t1=$(now)
-wadul_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+wadul_s=$(elapsed "$t0" "$t1")
 sent=$(sq "$R/wadul.db" "SELECT count(*) FROM outbound WHERE status = 'sent'")
 parts=$(sq "$R/wadul.db" "SELECT coalesce(sum(parts), 0) FROM outbound WHERE status = 'sent'")
 [ "$sent" = "$msgs" ] || { echo "bench/forward.sh: wadul-forward sent $sent of $msgs" >&2; exit 1; }
 
 # --- gammu-smsd: from start until every part is in sentitems
-t0=$(now)
-gammu-smsd -c "$R/smsdrc" >"$R/smsd.stdout" 2>&1 &
-smsd_pid=$!
-while :; do
-    n=$(sq "$R/db/smsd.db" "SELECT count(*) FROM sentitems" 2>/dev/null || echo 0)
-    [ "${n:-0}" -ge "$parts" ] && break
-    kill -0 "$smsd_pid" 2>/dev/null || { echo "gammu-smsd died; see $R/smsd.log" >&2; exit 1; }
-    sleep 0.05
-done
-t1=$(now)
-smsd_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$smsd_pid/status")
-kill "$smsd_pid"
-wait "$smsd_pid" 2>/dev/null || true
-smsd_pid=
-smsd_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+smsd_run "$R/smsdrc" "SELECT count(*) FROM sentitems" "$parts"
 
 printf '%-6s %6s %6s %10s %10s %10s %10s %8s\n' N msgs parts wadul_s wadul_KB smsd_s smsd_KB ratio
 printf '%-6s %6s %6s %10.3f %10s %10.3f %10s %8.3f\n' "$N" "$msgs" "$parts" "$wadul_s" "$(cat "$R/wadul.rss")" \

@@ -22,11 +22,14 @@ int main(int argc, char **argv) {
     c->add_option("--status", list.status, "Only this status, or 'open' for any but closed")->option_text("S");
     c->add_option("--agency", list.agency, "Only complaints now with this agency (its code)")->option_text("A");
     c->add_option("--since", list.since, "Only complaints received on or after DATE")->option_text("DATE");
+    c->add_option("--closed-since", list.closed_since,
+                  "Only complaints closed (answer delivered, or closed by an admin) on or after DATE")
+        ->option_text("DATE");
     c->add_option("--format", list.format, "table (default), json or csv")->option_text("F");
 
     std::string ticket;
     auto *s = app.add_subcommand("show", "Show one complaint: text, agency, stage and every event");
-    s->add_option("ticket", ticket, "The complaint's ticket")->required()->option_text("TICKET");
+    s->add_option("TICKET", ticket, "The complaint's ticket")->required();
 
     return wadul::run_tool(app, argc, argv, opts, [&](wadul::Context &ctx) {
         if (*m) {

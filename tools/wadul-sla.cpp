@@ -39,6 +39,10 @@ int main(int argc, char **argv) {
         }
         const SweepResult r = sweep(ctx.store(), cal, ctx.cfg, ctx.now());
         for (const auto &n : r.notes) ctx.log.info("{}", n);
+        // A deployment that never set the admins' numbers: said once a run, where cron mails it.
+        if (r.admin_unsent)
+            ctx.log.warn("sla.admin_phones is empty: {} reminders/escalations for the admin portal were not sent",
+                         r.admin_unsent);
         if (r.reminders || r.escalations || r.breaches)
             ctx.log.info("{} reminders, {} escalations, {} breaches recorded, {} messages queued", r.reminders,
                      r.escalations, r.breaches, r.messages);

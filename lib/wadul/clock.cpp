@@ -161,6 +161,11 @@ std::string format_date_id(Timestamp t) {
     return fmt::format("{} {} {}", c.day, kMonths[c.month - 1], c.year);
 }
 
+std::string format_datetime_id(Timestamp t) {
+    const CivilTime c = to_civil(t);
+    return fmt::format("{} {:02}.{:02} WIB", format_date_id(t), c.hour, c.minute);
+}
+
 Timestamp now() {
     if (const char *env = std::getenv("WADUL_NOW"); env && *env) {
         auto t = parse_iso8601(env);

@@ -37,6 +37,9 @@ void append_iso8601(std::string &out, Timestamp t, int offset = kWibOffset); // 
 std::string format_wib(Timestamp t);
 // "28 November 2026", for citizens, officers and the Regent.
 std::string format_date_id(Timestamp t);
+// "28 November 2026 09.30 WIB": a moment as Indonesian writes it (a dot in the time), for every
+// SMS that names one (forwards, reminders, escalations).
+std::string format_datetime_id(Timestamp t);
 
 // The current time: WADUL_NOW when set (an Error with kExitUsage if malformed), else the system clock.
 Timestamp now();

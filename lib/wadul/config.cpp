@@ -1,6 +1,7 @@
 #include "wadul/config.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -11,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "wadul/error.hpp"
+#include "wadul/msisdn.hpp"
 
 #ifndef WADUL_SYSCONFDIR
 #define WADUL_SYSCONFDIR "/etc/wadul"
@@ -140,8 +142,34 @@ Key list_key(std::string name, std::function<std::vector<std::string> &(Config &
             }};
 }
 
+// A list of phone numbers, each normalised to +62… as the registry's are; a bad one is an error
+// (a typo would otherwise queue escalations to a number that does not exist).
+Key phone_list_key(std::string name, std::function<std::vector<std::string> &(Config &)> get) {
+    Key k = list_key(std::move(name), get);
+    auto normalise = [get](Config &c) {
+        for (auto &p : get(c)) {
+            const auto n = normalize_msisdn(p);
+            if (!n) bad(fmt::format("bad phone number '{}'", p));
+            p = *n;
+        }
+    };
+    auto from_toml = k.from_toml;
+    auto from_text = k.from_text;
+    k.from_toml = [from_toml, normalise](Config &c, const toml::node &n) {
+        from_toml(c, n);
+        normalise(c);
+    };
+    k.from_text = [from_text, normalise](Config &c, const std::string &v) {
+        from_text(c, v);
+        normalise(c);
+    };
+    return k;
+}
+
 int parse_clock(const std::string &s, size_t pos) {
-    if (pos + 5 > s.size() || s[pos + 2] != ':') bad("expected hours as \"07:00-15:30\", or \"\" for closed");
+    auto digit = [&](size_t i) { return isdigit(static_cast<unsigned char>(s[pos + i])) != 0; };
+    if (pos + 5 > s.size() || s[pos + 2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4))
+        bad("expected hours as \"07:00-15:30\", or \"\" for closed");
     const int h = std::atoi(s.substr(pos, 2).c_str()), m = std::atoi(s.substr(pos + 3, 2).c_str());
     if (!isdigit(static_cast<unsigned char>(s[pos])) || h > 24 || m > 59 || (h == 24 && m))
         bad("expected hours as \"07:00-15:30\", or \"\" for closed");
@@ -240,7 +268,7 @@ const std::vector<Key> &keys() {
         v.push_back(double_key("sla.reminder_at", [](Config &c) -> double & { return c.sla.reminder_at; }, 0, 1));
         v.push_back(int_key("sla.repeat_minutes", [](Config &c) -> int & { return c.sla.repeat_minutes; }, 1, 100000));
         v.push_back(bool_key("sla.pause_on_citizen", [](Config &c) -> bool & { return c.sla.pause_on_citizen; }));
-        v.push_back(list_key("sla.admin_phones", [](Config &c) -> std::vector<std::string> & { return c.sla.admin_phones; }));
+        v.push_back(phone_list_key("sla.admin_phones", [](Config &c) -> std::vector<std::string> & { return c.sla.admin_phones; }));
         for (int d = 1; d <= 7; ++d) v.push_back(hours_key(d % 7)); // mon..sun
         v.push_back(string_key("report.out_dir", [](Config &c) -> std::string & { return c.report.out_dir; }));
         v.push_back(string_key("report.office", [](Config &c) -> std::string & { return c.report.office; }));
@@ -299,6 +327,7 @@ const std::map<std::string, std::vector<std::string>> &template_placeholders() {
         {"approve_request", {"ticket", "agency", "answer"}},
         {"revision", {"ticket", "note"}},
         {"answer", {"ticket", "agency", "answer"}},
+        {"answer_too_long", {"ticket", "length", "max"}},
         {"status", {"ticket", "stage", "agency", "date"}},
         {"status_unknown", {"ticket"}},
         {"officer_help", {}},
@@ -347,7 +376,7 @@ Config default_config() {
     c.sla.hours[5] = {7 * 60, 11 * 60};
     c.sla.hours[6] = {7 * 60, 12 * 60 + 30};
     c.sla.holiday_files = {WADUL_DATADIR "/holidays/2024.toml", WADUL_DATADIR "/holidays/2025.toml",
-                           WADUL_DATADIR "/holidays/2026.toml"};
+                           WADUL_DATADIR "/holidays/2026.toml", WADUL_DATADIR "/holidays/2027.toml"};
     c.templates = {
         {"ack", "Wadul Bupati Rembang: aduan Anda kami terima dengan nomor tiket {ticket}. "
                 "Untuk cek status, kirim CEK {ticket} ke nomor ini."},
@@ -357,6 +386,8 @@ Config default_config() {
                             "REVISI {ticket} catatan"},
         {"revision", "Jawaban aduan {ticket} perlu direvisi: {note} | Kirim ulang: JAWAB {ticket} isi jawaban"},
         {"answer", "Wadul Bupati Rembang, tiket {ticket}. Jawaban {agency}: {answer}"},
+        {"answer_too_long", "Jawaban aduan {ticket} terlalu panjang untuk SMS: {length} karakter, maksimal {max}. "
+                            "Mohon kirim ulang lebih singkat: JAWAB {ticket} isi jawaban"},
         {"status", "Tiket {ticket}: {stage} ({agency}), diterima {date}."},
         {"status_unknown", "Tiket {ticket} tidak ditemukan untuk nomor Anda. Periksa kembali nomor tiket."},
         {"officer_help", "Format balasan: TERIMA tiket / JAWAB tiket jawaban / TOLAK tiket alasan / "
@@ -396,6 +427,9 @@ Config load_config(const std::string &explicit_file) {
         }
     }
     if (file_exists(file)) {
+        std::error_code ec;
+        if (std::filesystem::is_directory(file, ec))
+            throw Error(kExitConfig, fmt::format("cannot read config '{}': it is a directory", file));
         std::ifstream in(file, std::ios::binary);
         if (!in) throw Error(kExitConfig, fmt::format("cannot read config '{}': permission denied", file));
         std::stringstream buf;

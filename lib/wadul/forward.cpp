@@ -114,12 +114,6 @@ std::string render(const Config &cfg, const char *name, const std::map<std::stri
     return render_template(it->second, values);
 }
 
-// "28 November 2026 09.30 WIB": how Indonesian letters write a moment.
-std::string date_time_id(Timestamp t) {
-    const CivilTime c = to_civil(t);
-    return fmt::format("{} {:02}.{:02} WIB", format_date_id(t), c.hour, c.minute);
-}
-
 std::string agency_or_dash(const ComplaintInfo &c) {
     return c.agency_name.empty() ? "-" : c.agency_name;
 }
@@ -128,17 +122,23 @@ bool is_phone(const std::string &s) {
     return normalize_msisdn(s).has_value() && s[0] == '+';
 }
 
-// Cuts UTF-8 text to at most `n` code points, ending with "..." when cut (three dots, not "…",
-// which is outside GSM-7 and would turn the whole SMS into UCS-2, more than doubling its parts).
-std::string cut_utf8(const std::string &s, size_t n) {
+// The first `n` code points of UTF-8 text.
+std::string utf8_prefix(const std::string &s, size_t n) {
     size_t count = 0;
     for (size_t i = 0; i < s.size(); ++i) {
         if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80)
             continue;
         if (count++ == n)
-            return s.substr(0, i) + "...";
+            return s.substr(0, i);
     }
     return s;
+}
+
+// Cuts UTF-8 text to at most `n` code points, ending with "..." when cut (three dots, not "…",
+// which is outside GSM-7 and would turn the whole SMS into UCS-2, more than doubling its parts).
+std::string cut_utf8(const std::string &s, size_t n) {
+    std::string out = utf8_prefix(s, n);
+    return out.size() < s.size() ? out + "..." : out;
 }
 
 size_t utf8_length(const std::string &s) {
@@ -148,25 +148,48 @@ size_t utf8_length(const std::string &s) {
     return n;
 }
 
+// The largest n in [0, hi] for which `fits(n)` holds, by bisection; `fits` holds for small n
+// and fails from some n on (more text never needs fewer parts).
+template <typename Fits> size_t longest_fitting(size_t hi, Fits fits) {
+    size_t lo = 0;
+    while (lo < hi) {
+        const size_t mid = (lo + hi + 1) / 2;
+        if (fits(mid))
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+bool fits_parts(const Config &cfg, const std::string &sms) {
+    return sms_parts(sms) <= cfg.forward.max_parts;
+}
+
 // Renders a template whose {text} is the one value allowed to be shortened so that the whole SMS
 // fits in `max_parts`: a long complaint still reaches the officer, its tail on the admin portal.
 std::string render_fitting(const Config &cfg, const char *name, std::map<std::string, std::string> values,
                            const std::string &key) {
     const std::string full = values[key];
     std::string out = render(cfg, name, values);
-    if (sms_parts(out) <= cfg.forward.max_parts)
+    if (fits_parts(cfg, out))
         return out;
-    size_t lo = 0, hi = utf8_length(full); // the longest prefix that fits, by bisection
-    while (lo < hi) {
-        const size_t mid = (lo + hi + 1) / 2;
-        values[key] = cut_utf8(full, mid);
-        if (sms_parts(render(cfg, name, values)) <= cfg.forward.max_parts)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    values[key] = cut_utf8(full, lo);
+    const size_t keep = longest_fitting(utf8_length(full), [&](size_t n) {
+        values[key] = cut_utf8(full, n);
+        return fits_parts(cfg, render(cfg, name, values));
+    });
+    values[key] = cut_utf8(full, keep);
     return render(cfg, name, values);
+}
+
+// The first `n` characters of a text, counted in the alphabet of the whole: when the whole needs
+// UCS-2 but the prefix stops before its first character outside GSM-7, the prefix's last
+// character becomes one (’, the apostrophe phones put in), or it would promise GSM-7's room.
+std::string prefix_in_alphabet(const std::string &text, size_t n, bool ucs2) {
+    std::string p = utf8_prefix(text, n);
+    if (ucs2 && n > 0 && !sms_size(p).ucs2)
+        p = utf8_prefix(text, n - 1) + "\u2019";
+    return p;
 }
 
 class Job {
@@ -223,6 +246,8 @@ private:
                std::optional<std::string> detail = std::nullopt) {
         append_event(db_, {c.id, r.received_at, kind, o.phone, o.agency_id, o.id, std::move(detail)});
     }
+    std::optional<size_t> answer_room(const ComplaintInfo &c, const std::string &answer);
+    bool answer_failed(const ComplaintInfo &c);
 
     void acks();
     void forwards();
@@ -352,18 +377,32 @@ void Job::apply(const Row &r, const Officer &o, const Command &cmd, const Compla
     case Verb::terima:
         if (st != "forwarded")
             return refuse("status is " + st);
-        event(r, o, c, "accepted");
+        // SOP step 3 is the head's disposition; the event says who confirmed it.
+        event(r, o, c, "accepted", std::string(o.role == "head" ? "by the head" : "by the liaison officer"));
         break;
     case Verb::jawab:
-        if (st == "forwarded") {
-            // Answering without TERIMA first: the disposition is taken as received at the answer.
-            event(r, o, c, "accepted", std::string("implicit: JAWAB without TERIMA"));
-        } else if (st == "answered") {
+        if (st == "answered") {
             const auto prev = latest_event(db_, c.id, "'answered'");
             if (prev && prev->detail == cmd.text)
                 return refuse("the same answer again");
-        } else if (st != "accepted") {
+        } else if (st != "forwarded" && st != "accepted" && !(st == "approved" && answer_failed(c))) {
             return refuse("status is " + st);
+        }
+        if (const auto room = answer_room(c, cmd.text)) {
+            const size_t length = utf8_length(cmd.text);
+            rejected(r, c.id, o.agency_id, o.id,
+                     fmt::format("JAWAB {}: the answer is too long for forward.max_parts ({} parts): {} characters, "
+                                 "at most {} fit",
+                                 c.ticket, cfg_.forward.max_parts, length, *room));
+            reply(r,
+                  render(cfg_, "answer_too_long",
+                         {{"ticket", c.ticket}, {"length", std::to_string(length)}, {"max", std::to_string(*room)}}),
+                  "help", c.id);
+            return;
+        }
+        if (st == "forwarded") {
+            // Answering without TERIMA first: the disposition is taken as received at the answer.
+            event(r, o, c, "accepted", std::string("implicit: JAWAB without TERIMA"));
         }
         event(r, o, c, "answered", cmd.text);
         break;
@@ -406,6 +445,45 @@ void Job::apply(const Row &r, const Officer &o, const Command &cmd, const Compla
     }
     ++sum_.commands;
     log_.info("{} {} by {} ({})", verb_name(cmd.verb), c.ticket, o.phone, o.name);
+}
+
+// An answer travels whole or not at all: to the head, who must approve the text the citizen will
+// read (when approval applies: approvals() asks only a registered head), and to the citizen of an
+// SMS complaint (a web complaint's answer goes back through the portal). A text longer than
+// forward.max_parts parts would fail at the modem for good and leave the complaint stuck, so it
+// is refused here. nullopt when it fits; else how many of its first characters would fit, in the
+// alphabet the whole answer needs (GSM-7, or UCS-2 when it has any other character).
+std::optional<size_t> Job::answer_room(const ComplaintInfo &c, const std::string &answer) {
+    std::vector<const char *> carriers;
+    if (cfg_.forward.approval && c.agency_id && !officers_of(db_, *c.agency_id, false, true).empty())
+        carriers.push_back("approve_request");
+    if (c.source == "sms" && is_phone(c.reporter))
+        carriers.push_back("answer");
+    std::map<std::string, std::string> values{{"ticket", c.ticket}, {"agency", c.agency_name}, {"answer", answer}};
+    bool fits = true;
+    for (const char *name : carriers)
+        fits = fits && fits_parts(cfg_, render(cfg_, name, values));
+    if (fits)
+        return std::nullopt;
+    const bool ucs2 = sms_size(answer).ucs2;
+    size_t room = utf8_length(answer);
+    for (const char *name : carriers)
+        room = longest_fitting(room, [&](size_t n) {
+            values["answer"] = prefix_in_alphabet(answer, n, ucs2);
+            return fits_parts(cfg_, render(cfg_, name, values));
+        });
+    return room;
+}
+
+// The approved answer's SMS to the citizen failed for good (the modem refused it, or it was longer
+// than forward.max_parts allows now): a new JAWAB may replace it, and goes through approval again.
+bool Job::answer_failed(const ComplaintInfo &c) {
+    const auto ok = latest_event(db_, c.id, "'approved'");
+    if (!ok)
+        return false;
+    Stmt q(db_, "SELECT 1 FROM outbound WHERE dedupe = ? AND status = 'failed'");
+    q.bind(1, fmt::format("answer:{}", ok->id));
+    return q.step();
 }
 
 void Job::citizen_sms(const Row &r) {
@@ -539,7 +617,7 @@ void Job::forwards() {
                                                                 : c.reporter;
         const std::string msg = render_fitting(cfg_, "forward",
                                                {{"ticket", c.ticket},
-                                                {"date", date_time_id(c.received_at)},
+                                                {"date", format_datetime_id(c.received_at)},
                                                 {"citizen", citizen},
                                                 {"text", text},
                                                 {"agency", c.agency_name}},
@@ -567,6 +645,8 @@ void Job::approvals() {
                                                                  : "approval off (forward.approval)")});
             return;
         }
+        // JAWAB made sure the answer fits; cutting is left for an answer stored under a larger
+        // forward.max_parts, so that the head still hears of it.
         for (const auto &h : heads)
             queue(h.phone,
                   render_fitting(cfg_, "approve_request",

@@ -219,7 +219,7 @@ std::string format_outbox(const std::vector<OutRow> &rows, const std::string &fo
     }
     if (format != "table")
         fail(kExitUsage, "unknown format '{}' (expected table, json or tsv)", format);
-    out = fmt::format("{:>6}  {:<8} {:>5}  {:<16}  {:<15} {:<9} {:<8}  {}\n", "ID", "STATUS", "TRIES", "WHEN (WIB)",
+    out = fmt::format("{:>6}  {:<8} {:>5}  {:<16}  {:<15} {:<15} {:<8}  {}\n", "ID", "STATUS", "TRIES", "WHEN (WIB)",
                       "TO", "PURPOSE", "TICKET", "TEXT / ERROR");
     for (const OutRow &r : rows) {
         // sent: when it went; sending: until when the run holds it; otherwise: when it is (was) due.
@@ -229,13 +229,13 @@ std::string format_outbox(const std::vector<OutRow> &rows, const std::string &fo
         const std::string what = (r.status == "failed" || r.status == "unknown") && r.last_error
                                      ? "! " + one_line(*r.last_error, 60)
                                      : one_line(r.text, 60);
-        out += fmt::format("{:>6}  {:<8} {:>5}  {:<16}  {:<15} {:<9} {:<8}  {}\n", r.id, r.status, r.attempts, when,
+        out += fmt::format("{:>6}  {:<8} {:>5}  {:<16}  {:<15} {:<15} {:<8}  {}\n", r.id, r.status, r.attempts, when,
                            r.recipient, r.purpose, r.ticket.value_or("-"), what);
     }
     return out;
 }
 
-int sms_parts(const std::string &utf8) {
+SmsSize sms_size(const std::string &utf8) {
     std::vector<unsigned char> text((utf8.size() + 1) * 2 + 2, 0);
     DecodeUTF8(text.data(), utf8.data(), utf8.size());
     GSM_MultiPartSMSInfo info;
@@ -250,8 +250,8 @@ int sms_parts(const std::string &utf8) {
     if (!msms)
         throw std::bad_alloc();
     if (GSM_EncodeMultiPartSMS(GSM_GetGlobalDebug(), &info, msms.get()) != ERR_NONE)
-        return GSM_MAX_MULTI_SMS + 1;
-    return msms->Number;
+        return {GSM_MAX_MULTI_SMS + 1, true};
+    return {msms->Number, msms->Number > 0 && msms->SMS[0].Coding == SMS_Coding_Unicode_No_Compression};
 }
 
 } // namespace wadul

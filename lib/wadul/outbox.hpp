@@ -88,8 +88,16 @@ std::vector<OutRow> list_outbox(Db &db, const std::string &status);
 // or "json" (an array of objects); times in WIB. Error(kExitUsage) for another format.
 std::string format_outbox(const std::vector<OutRow> &rows, const std::string &format);
 
-// How many SMS parts libgammu will need for this text (GSM-7 when it fits, UCS-2 otherwise):
-// the same encoder the modem uses, without a modem.
-int sms_parts(const std::string &utf8);
+// How libgammu will send this text: in how many SMS parts, and in UCS-2 (any character outside
+// GSM-7, such as a phone's typographic ’, makes the whole text UCS-2: 67 characters a part
+// instead of 153). The same encoder the modem uses, without a modem.
+struct SmsSize {
+    int parts = 0;
+    bool ucs2 = false;
+};
+SmsSize sms_size(const std::string &utf8);
+inline int sms_parts(const std::string &utf8) {
+    return sms_size(utf8).parts;
+}
 
 } // namespace wadul

@@ -222,28 +222,73 @@ PortalImport import_portal(Db &db, const std::string &inbox, Timestamp now, Log 
 
 PortalExport export_portal(Db &db, const std::string &outbox, Timestamp now, Log &log) {
     PortalExport r;
-    std::vector<Answer> todo;
-    {
-        Stmt q(db, "SELECT c.id, c.ticket, c.external_id, c.agency_id, coalesce(a.code, ''), coalesce(a.name, '') "
-                   "FROM complaint c LEFT JOIN agency a ON a.id = c.agency_id "
-                   "WHERE c.status = 'approved' AND c.source = 'web' ORDER BY c.id");
-        while (q.step())
-            todo.push_back({q.i64(0), q.str(1), q.opt_str(2), q.opt_i64(3), q.str(4), q.str(5)});
-    }
-    if (todo.empty()) return r;
+    // Two kinds of result go back to the portal: an approved answer (the `delivered` event closes
+    // the complaint) and an admin's closure without an answer (a `note` by "portal" records that
+    // the portal has it). Both are final, so one file per ticket.
+    std::vector<Answer> answers, closures;
+    auto load = [&db](const char *where, std::vector<Answer> &into) {
+        Stmt q(db, std::string("SELECT c.id, c.ticket, c.external_id, c.agency_id, coalesce(a.code, ''), "
+                               "coalesce(a.name, '') FROM complaint c LEFT JOIN agency a ON a.id = c.agency_id "
+                               "WHERE c.source = 'web' AND ") +
+                       where + " ORDER BY c.id");
+        while (q.step()) into.push_back({q.i64(0), q.str(1), q.opt_str(2), q.opt_i64(3), q.str(4), q.str(5)});
+    };
+    load("c.status = 'approved'", answers);
+    load("c.status = 'closed' "
+         "AND EXISTS (SELECT 1 FROM event e WHERE e.complaint_id = c.id AND e.kind = 'closed') "
+         "AND NOT EXISTS (SELECT 1 FROM event e WHERE e.complaint_id = c.id AND e.kind = 'delivered') "
+         "AND NOT EXISTS (SELECT 1 FROM event e WHERE e.complaint_id = c.id AND e.kind = 'note' "
+         "AND e.actor = 'portal')",
+         closures);
+    if (answers.empty() && closures.empty()) return r;
     try {
         std::error_code ec;
         std::filesystem::create_directories(outbox, ec);
         if (ec) fail(exit_for_errno(ec.value(), kExitCantCreate), "cannot create portal outbox '{}': {}", outbox,
                      ec.message());
     } catch (const Error &e) {
-        log.error("{}; {} answers wait", e.what(), todo.size());
+        log.error("{}; {} answers and {} closures wait", e.what(), answers.size(), closures.size());
         r.exit_code = kExitCantCreate;
         return r;
     }
+    // Writes the file, then records it in the same transaction that re-checks the complaint is
+    // still as it was read; a file written twice after a crash has the same bytes.
+    auto deliver = [&](const Answer &a, const nlohmann::ordered_json &o, const char *still_sql, const EventInput &ev,
+                       const char *what) {
+        const std::string name = a.ticket + ".json";
+        try {
+            write_file_atomically(join(outbox, name), o.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+        } catch (const Error &e) {
+            log.error("{}; the {} of web complaint {} waits for the next run", e.what(), what, a.ticket);
+            r.exit_code = kExitCantCreate;
+            return;
+        }
+        Tx tx(db);
+        Stmt still(db, still_sql);
+        still.bind(1, a.complaint_id);
+        if (still.step()) {
+            still.reset();
+            append_event(db, ev);
+            ++r.written;
+            log.info("{} of web complaint {} ({}) written to '{}'", what, a.ticket, a.external_id.value_or("-"),
+                     join(outbox, name));
+        }
+        still.reset();
+        tx.commit();
+    };
+    // The fields every result file starts with.
+    auto head = [](const Answer &a, const char *status) {
+        nlohmann::ordered_json o;
+        o["id"] = a.external_id ? json(*a.external_id) : json(nullptr);
+        o["ticket"] = a.ticket;
+        o["status"] = status;
+        o["agency"] = a.agency_code.empty() ? json(nullptr) : json(a.agency_code);
+        o["agency_name"] = a.agency_name.empty() ? json(nullptr) : json(a.agency_name);
+        return o;
+    };
     Stmt answer(db, "SELECT at, detail FROM event WHERE complaint_id = ? AND kind = 'answered' ORDER BY id DESC "
                     "LIMIT 1");
-    for (const auto &a : todo) {
+    for (const auto &a : answers) {
         answer.bind(1, a.complaint_id);
         if (!answer.step()) {
             answer.reset();
@@ -253,35 +298,28 @@ PortalExport export_portal(Db &db, const std::string &outbox, Timestamp now, Log
         const Timestamp answered_at = answer.i64(0);
         const std::string text = answer.opt_str(1).value_or("");
         answer.reset();
-
-        // The file depends only on the store, so a re-run after a crash writes the same bytes.
-        nlohmann::ordered_json o;
-        o["id"] = a.external_id ? json(*a.external_id) : json(nullptr);
-        o["ticket"] = a.ticket;
-        o["agency"] = a.agency_code;
-        o["agency_name"] = a.agency_name;
+        nlohmann::ordered_json o = head(a, "answered");
         o["answered_at"] = format_iso8601(answered_at);
         o["answer"] = text;
-        const std::string name = a.ticket + ".json";
-        try {
-            write_file_atomically(join(outbox, name), o.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
-        } catch (const Error &e) {
-            log.error("{}; web complaint {} stays approved", e.what(), a.ticket);
-            r.exit_code = kExitCantCreate;
-            continue;
-        }
-        Tx tx(db);
-        Stmt still(db, "SELECT 1 FROM complaint WHERE id = ? AND status = 'approved'");
-        still.bind(1, a.complaint_id);
-        if (still.step()) {
-            still.reset();
-            append_event(db, {a.complaint_id, now, "delivered", "portal", a.agency_id, std::nullopt, std::nullopt});
-            ++r.written;
-            log.info("answer to web complaint {} ({}) written to '{}'", a.ticket, a.external_id.value_or("-"),
-                     join(outbox, name));
-        }
-        still.reset();
-        tx.commit();
+        deliver(a, o, "SELECT 1 FROM complaint WHERE id = ? AND status = 'approved'",
+                {a.complaint_id, now, "delivered", "portal", a.agency_id, std::nullopt, std::nullopt}, "answer");
+    }
+    Stmt closed(db, "SELECT at, detail FROM event WHERE complaint_id = ? AND kind = 'closed' ORDER BY id DESC LIMIT 1");
+    for (const auto &a : closures) {
+        closed.bind(1, a.complaint_id);
+        closed.step();
+        const Timestamp closed_at = closed.i64(0);
+        const std::string reason = closed.opt_str(1).value_or("");
+        closed.reset();
+        nlohmann::ordered_json o = head(a, "closed");
+        o["closed_at"] = format_iso8601(closed_at);
+        o["reason"] = reason;
+        deliver(a, o,
+                "SELECT 1 FROM complaint c WHERE c.id = ? AND c.status = 'closed' AND NOT EXISTS (SELECT 1 FROM "
+                "event e WHERE e.complaint_id = c.id AND e.kind = 'note' AND e.actor = 'portal')",
+                {a.complaint_id, now, "note", "portal", a.agency_id, std::nullopt,
+                 std::string("closure written to the portal's outbox")},
+                "closure");
     }
     return r;
 }

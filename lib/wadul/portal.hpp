@@ -47,17 +47,20 @@ struct PortalImport {
 PortalImport import_portal(Db &db, const std::string &inbox, Timestamp now, Log &log);
 
 struct PortalExport {
-    long written = 0;  // answers written to the outbox and their complaints closed
+    long written = 0;  // answers and closures written to the outbox
     int exit_code = 0; // 73 when the outbox or a file in it could not be written
 };
 
-// The answer file of one web complaint, as written to the outbox (pretty-printed JSON):
-//   {"id": external_id, "ticket": ..., "agency": code, "agency_name": ..., "answered_at": ISO 8601
-//    WIB of the agency's answer, "answer": text}
-// Writes <outbox>/<ticket>.json for every web complaint in status 'approved' (write a dotfile,
-// fsync, rename; the outbox is created when missing), then appends its `delivered` event (actor
-// "portal"), which closes it. A complaint whose file cannot be written stays approved and is
-// retried at the next run; the error is logged and the others go on.
+// What goes back to the portal, one pretty-printed JSON file <outbox>/<ticket>.json per web
+// complaint, written as a dotfile, synced and renamed (the outbox is created when missing):
+// - an approved answer: {"id": external_id, "ticket", "status": "answered", "agency": code,
+//   "agency_name", "answered_at": ISO 8601 WIB of the agency's answer, "answer": text}; then its
+//   `delivered` event (actor "portal") closes the complaint;
+// - a closure by an admin without an answer (wadul-route close): {"id", "ticket", "status":
+//   "closed", "agency" (null when it had none), "agency_name", "closed_at", "reason"}; then a
+//   `note` event by "portal" records that it was written.
+// A file that cannot be written leaves its complaint as it was, retried at the next run; the
+// error is logged and the others go on.
 PortalExport export_portal(Db &db, const std::string &outbox, Timestamp now, Log &log);
 
 } // namespace wadul

@@ -1,5 +1,7 @@
 #include "wadul/registry.hpp"
 
+#include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -49,6 +51,9 @@ std::string digest(const std::string &data) {
 }
 
 std::string read_file(const std::string &path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        fail(kExitConfig, "cannot read registry '{}': it is a directory (registry.path names the file)", path);
     std::ifstream in(path, std::ios::binary);
     if (!in) fail(kExitNoInput, "cannot open registry '{}': no such file or not readable", path);
     std::stringstream ss;
@@ -65,8 +70,12 @@ std::vector<RegistryAgency> parse_text(const std::string &path, const std::strin
     }
     check_keys(path, root, {"agency"}, "the registry");
     std::vector<RegistryAgency> out;
+    // An empty registry would retire every agency and end every officer's post at once: far more
+    // likely a truncated or wrong file than an intention.
     const toml::node *list = root.get("agency");
-    if (!list) return out;
+    if (!list || (list->is_array() && list->as_array()->empty()))
+        fail(kExitConfig, "{}: no [[agency]] in the registry; refusing a registry that would retire every agency",
+             path);
     if (!list->is_array_of_tables()) bad(path, *list, "'agency' must be an array of tables ([[agency]])");
     std::map<std::string, int> codes;   // code → line
     std::map<std::string, int> phones;  // phone → line
@@ -79,7 +88,10 @@ std::vector<RegistryAgency> parse_text(const std::string &path, const std::strin
         a.name = required_string(path, t, "name", "[[agency]]");
         a.kind = t.get("kind") ? required_string(path, t, "kind", "[[agency]]") : "opd";
         if (a.kind != "opd" && a.kind != "vertical") bad(path, *t.get("kind"), fmt::format("unknown kind '{}': expected opd or vertical", a.kind));
-        if (auto [it, fresh] = codes.emplace(a.code, a.line); !fresh)
+        // Codes are typed in any case (wadul-route assign dpu): two that differ only in case clash.
+        std::string key = a.code;
+        for (auto &c : key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (auto [it, fresh] = codes.emplace(key, a.line); !fresh)
             bad(path, *t.get("code"), fmt::format("duplicate agency code '{}' (first at line {})", a.code, it->second));
         if (const toml::node *d = t.get("duties")) {
             if (!d->is_array()) bad(path, *d, "'duties' must be an array of strings");
@@ -104,7 +116,8 @@ std::vector<RegistryAgency> parse_text(const std::string &path, const std::strin
                 if (r.role != "liaison" && r.role != "head")
                     bad(path, *o.get("role"), fmt::format("unknown role '{}': expected liaison or head", r.role));
                 if (o.get("letter")) r.letter = required_string(path, o, "letter", "[[agency.officer]]");
-                if (auto [it, fresh] = phones.emplace(r.phone, r.line); !fresh)
+                const int phone_line = static_cast<int>(o.get("phone")->source().begin.line);
+                if (auto [it, fresh] = phones.emplace(r.phone, phone_line); !fresh)
                     bad(path, *o.get("phone"), fmt::format("duplicate phone number '{}' (first at line {})", r.phone, it->second));
                 a.officers.push_back(std::move(r));
             }

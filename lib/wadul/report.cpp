@@ -59,6 +59,10 @@ int run_complaints(Context &ctx, const ComplaintsOptions &o, std::ostream &out) 
     ComplaintFilter f;
     f.status = o.status;
     f.agency = o.agency;
+    if (!o.closed_since.empty()) {
+        f.closed_since = parse_iso8601(o.closed_since);
+        if (!f.closed_since) fail(kExitUsage, "invalid date '{}': expected YYYY-MM-DD or ISO 8601", o.closed_since);
+    }
     if (!o.since.empty()) {
         f.since = parse_iso8601(o.since);
         if (!f.since) fail(kExitUsage, "invalid date '{}': expected YYYY-MM-DD or ISO 8601", o.since);

@@ -22,7 +22,7 @@ struct MonthlyOptions {
 std::vector<std::string> run_monthly_report(Context &ctx, const MonthlyOptions &o);
 
 struct ComplaintsOptions {
-    std::string status, agency, since;
+    std::string status, agency, since, closed_since;
     std::string format = "table";
 };
 int run_complaints(Context &ctx, const ComplaintsOptions &o, std::ostream &out);

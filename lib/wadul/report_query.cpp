@@ -101,11 +101,15 @@ std::int64_t list_complaints(Db &db, const ComplaintFilter &f, ListFormat fmt, s
         if (!a.step()) fail(kExitUsage, "unknown agency '{}': not in the registry", f.agency);
         sql += " AND a.code = ?3";
     }
+    if (f.closed_since)
+        sql += " AND c.status = 'closed' AND EXISTS (SELECT 1 FROM event e WHERE e.complaint_id = c.id AND "
+               "e.kind IN ('delivered', 'closed') AND e.at >= ?4)";
     sql += " ORDER BY c.received_at, c.id";
     Stmt s(db, sql);
     s.bind(1, f.since.value_or(INT64_MIN));
     if (!f.status.empty() && f.status != "open") s.bind(2, f.status);
     if (!f.agency.empty()) s.bind(3, f.agency);
+    if (f.closed_since) s.bind(4, *f.closed_since);
 
     CsvWriter csv;
     std::int64_t n = 0;

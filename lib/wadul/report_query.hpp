@@ -19,6 +19,8 @@ struct ComplaintFilter {
     std::string status;       // a complaint status, "open" (anything but closed), or empty: all
     std::string agency;       // an agency code, or empty: all
     std::optional<Timestamp> since; // received at or after
+    // closed (answer delivered, or closed by an admin) at or after: the day's follow-ups for LAPOR!
+    std::optional<Timestamp> closed_since;
 };
 
 enum class ListFormat { Table, Json, Csv };

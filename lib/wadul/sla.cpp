@@ -141,9 +141,34 @@ struct Officers {
     std::vector<std::string> liaison, head;
 };
 
-std::string deadline_id(Timestamp t) {
-    const CivilTime c = to_civil(t);
-    return fmt::format("{} {:02}:{:02} WIB", format_date_id(t), c.hour, c.minute);
+// Whose act each stage waits for (SOP "Layanan SMS Wadul Bupati"), and so who is reminded:
+// the disposition is the head's (step 3), recorded by the liaison's TERIMA; review and answer
+// are the liaison's with the agency's team (steps 4-5); the approval is the head's SETUJU (step
+// 6); triage and the follow-up (the answer reaching the citizen, by SMS or through the web
+// portal) are the admin portal's.
+std::vector<const char *> reminded_roles(Stage s) {
+    switch (s) {
+    case Stage::disposition: return {"liaison", "head"};
+    case Stage::answer: return {"liaison"};
+    case Stage::approval: return {"head"};
+    case Stage::triage:
+    case Stage::followup: break;
+    }
+    return {"admin"};
+}
+
+// Escalation goes up from whoever's act is late: the liaison's answer to the head, then the
+// admins; the head's disposition or approval straight to the admins; the admins' own stages stay
+// with the admins (repeated). Level names are part of the escalated events' details.
+std::vector<const char *> escalation_ladder(Stage s) {
+    switch (s) {
+    case Stage::disposition:
+    case Stage::approval: return {"head", "admin"};
+    case Stage::answer: return {"liaison", "head", "admin"};
+    case Stage::triage:
+    case Stage::followup: break;
+    }
+    return {"admin"};
 }
 
 class Sweeper {
@@ -172,62 +197,64 @@ public:
     }
 
     void reminder(const StageClock &st) {
-        // The agency's liaison officer acts on every agency stage; the admins own triage.
-        const auto to = st.stage == Stage::triage ? cfg_.sla.admin_phones : officers(st).liaison;
+        const std::vector<const char *> roles = reminded_roles(st.stage);
+        std::vector<std::string> to;
+        for (const char *role : roles) {
+            const auto &p = phones(st, role);
+            to.insert(to.end(), p.begin(), p.end());
+        }
         const std::string text = render_template(cfg_.templates.at("reminder"),
                                                  {{"ticket", st.ticket},
                                                   {"stage", stage_name_id(st.stage)},
-                                                  {"deadline", deadline_id(*st.deadline)}});
+                                                  {"deadline", format_datetime_id(*st.deadline)}});
         if (queue(st, "reminder", 1, to, text, "reminder")) {
             append_event(db_, {st.complaint_id, now_, "reminded", "system", st.agency_id, std::nullopt,
                                std::string(stage_name(st.stage))});
             ++res_.reminders;
         } else if (to.empty()) {
-            note(st, "a reminder", st.stage == Stage::triage ? "admin phone (sla.admin_phones)" : "liaison officer in post");
+            note(st, "a reminder", roles);
         }
     }
 
-    // The ladder liaison -> head -> admin, one step per sla.repeat_minutes of office time after
-    // the deadline, then the admin step again at that interval until the stage ends.
+    // The stage's ladder (escalation_ladder), one step per sla.repeat_minutes of office time after
+    // the deadline, then the top step (the admins) again at that interval until the stage ends.
     void escalate(const StageClock &st, std::int64_t overdue_office_secs) {
-        static const char *const kAgencyLadder[] = {"liaison", "head", "admin"};
-        static const char *const kTriageLadder[] = {"admin"};
-        const bool triage = st.stage == Stage::triage;
-        const char *const *ladder = triage ? kTriageLadder : kAgencyLadder;
-        const std::int64_t size = triage ? 1 : 3;
+        const std::vector<const char *> ladder = escalation_ladder(st.stage);
+        const std::int64_t size = static_cast<std::int64_t>(ladder.size());
         const std::int64_t k = overdue_office_secs / (static_cast<std::int64_t>(cfg_.sla.repeat_minutes) * 60);
         for (std::int64_t step = 0; step < size && step <= k; ++step) {
             const bool top = step == size - 1;
             // Steps below the top are sent once; of the top step's rounds, only the current one
             // (rounds missed while the sweep did not run are not sent late).
             const std::int64_t round = top ? k - step + 1 : 1;
-            const std::string level = ladder[step];
+            const std::string level = ladder[static_cast<size_t>(step)];
             const std::string detail = fmt::format("{} {} {}", stage_name(st.stage), level, round);
             if (std::find(st.escalated.begin(), st.escalated.end(), detail) != st.escalated.end()) continue;
-            const std::vector<std::string> &to =
-                level == "admin" ? cfg_.sla.admin_phones : (level == "head" ? officers(st).head : officers(st).liaison);
+            const std::vector<std::string> &to = phones(st, level);
             auto it = st.agency_id ? names_.find(*st.agency_id) : names_.end();
             const std::string text = render_template(cfg_.templates.at("escalation"),
                                                      {{"ticket", st.ticket},
                                                       {"agency", it != names_.end() ? it->second : "admin portal"},
                                                       {"stage", stage_name_id(st.stage)},
-                                                      {"deadline", deadline_id(*st.deadline)}});
+                                                      {"deadline", format_datetime_id(*st.deadline)}});
             if (queue(st, level, round, to, text, "escalation")) {
                 append_event(db_, {st.complaint_id, now_, "escalated", "system", st.agency_id, std::nullopt, detail});
                 ++res_.escalations;
             } else if (to.empty()) {
-                note(st, "the " + level + " escalation",
-                     level == "admin" ? "admin phone (sla.admin_phones)" : level + " officer in post");
+                note(st, "the " + level + " escalation", {ladder[static_cast<size_t>(step)]});
             }
         }
     }
 
 private:
-    const Officers &officers(const StageClock &st) {
-        static const Officers kNone;
+    // The numbers of "liaison", "head" (the stage's agency, in post) or "admin" (sla.admin_phones).
+    const std::vector<std::string> &phones(const StageClock &st, const std::string &role) {
+        static const std::vector<std::string> kNone;
+        if (role == "admin") return cfg_.sla.admin_phones;
         if (!st.agency_id) return kNone;
         auto it = officers_.find(*st.agency_id);
-        return it == officers_.end() ? kNone : it->second;
+        if (it == officers_.end()) return kNone;
+        return role == "head" ? it->second.head : it->second.liaison;
     }
 
     // Queues one SMS per recipient; true when at least one row is new (the dedupe key makes a
@@ -247,7 +274,16 @@ private:
         return any;
     }
 
-    void note(const StageClock &st, const std::string &what, const std::string &missing) {
+    // A step nobody could be sent: no officer of `roles` in post, or no sla.admin_phones.
+    void note(const StageClock &st, const std::string &what, const std::vector<const char *> &roles) {
+        std::string missing;
+        for (const char *role : roles) {
+            const std::string r = role;
+            if (r == "admin" && cfg_.sla.admin_phones.empty()) ++res_.admin_unsent;
+            if (!missing.empty()) missing += " or ";
+            missing += r == "admin" ? "admin phone (sla.admin_phones)" : r == "head" ? "head of agency" : "liaison officer";
+        }
+        if (roles.size() != 1 || std::string(roles[0]) != "admin") missing += " in post";
         res_.notes.push_back(fmt::format("cannot send {} for complaint '{}' ({} stage{}): no {}", what, st.ticket,
                                          stage_name(st.stage), st.agency.empty() ? "" : ", agency " + st.agency, missing));
     }

@@ -52,6 +52,7 @@ struct SweepResult {
     int breaches = 0;      // breaches recorded
     int messages = 0;      // outbound rows queued
     std::vector<std::string> notes; // things the sysadmin should know (a step with nobody to send to)
+    int admin_unsent = 0;  // of those, steps for the admins not sent because sla.admin_phones is empty
 };
 
 // The cron sweep: for each stage, queue the reminder and escalation steps that are due (only when

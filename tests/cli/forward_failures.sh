@@ -85,6 +85,9 @@ forward_ok
 sms $LIAISON "JAWAB $t Pipa transmisi di Desa Sendangmulyo bocor dan sudah diganti oleh petugas PDAM pada hari Senin; aliran air sudah normal kembali sejak Selasa pagi. Mohon maaf atas gangguannya."
 tick
 fetch_ok
+# The JAWAB is taken under the usual limit (under 1 part it would be refused, too long: see
+# forward_long_answer.sh); only the send runs under the lower one.
+forward_ok --no-send
 WADUL_FORWARD_MAX_PARTS=1 forward
 expect_eq "$rc" 0 "exit after a permanent failure"
 expect_has "$(cat "$T/err")" "failed after 1 attempts: the text needs 2 SMS parts, more than the 1 allowed" "warning"

@@ -93,6 +93,7 @@ out="$T/portal/out/$w1.json"
 expect_eq "$(cat "$out")" "{
   \"id\": \"WEB-2026-00001\",
   \"ticket\": \"$w1\",
+  \"status\": \"answered\",
   \"agency\": \"DPUPR\",
   \"agency_name\": \"Dinas Pekerjaan Umum dan Penataan Ruang\",
   \"answered_at\": \"$(q "SELECT strftime('%Y-%m-%dT%H:%M:%S+07:00', max(at) + 25200, 'unixepoch') FROM event e

@@ -46,7 +46,21 @@ name = "Dinas Lingkungan Hidup"
 TOML
 route check-registry "$T/bad.toml"
 check "duplicate phone exits 78" [ "$(rc)" = 78 ]
-check "duplicate phone names file:line" has "$T/err" "wadul-route: error: $T/bad.toml:13:11: duplicate phone number '+6281200000101' (first at line 4)"
+check "duplicate phone names file:line" has "$T/err" "wadul-route: error: $T/bad.toml:13:11: duplicate phone number '+6281200000101' (first at line 6)"
+
+# Agency codes differing only in case clash (wadul-route assign takes any case).
+printf '[[agency]]\ncode = "DPU"\nname = "A"\n[[agency]]\ncode = "dpu"\nname = "B"\n' >"$T/case.toml"
+route check-registry "$T/case.toml"
+check "codes differing in case exit 78" [ "$(rc)" = 78 ]
+check "codes differing in case named" has "$T/err" "$T/case.toml:5:8: duplicate agency code 'dpu' (first at line 1)"
+# An empty registry, or a directory, would retire every agency: refused, nothing changed.
+: >"$T/empty.toml"
+route check-registry "$T/empty.toml"
+check "empty registry exits 78" [ "$(rc)" = 78 ]
+check "empty registry explained" has "$T/err" "no [[agency]] in the registry"
+route check-registry "$T"
+check "a directory as registry exits 78" [ "$(rc)" = 78 ]
+check "a directory as registry explained" has "$T/err" "it is a directory"
 check "nothing on stdout" [ ! -s "$T/out" ]
 sed -i 's/+62 812-0000-0101/12345/' "$T/bad.toml"
 route check-registry "$T/bad.toml"

@@ -64,23 +64,27 @@ expect 0 "sweep at 09:10" env WADUL_NOW=2026-01-12T09:10:00+07:00 "$SLA"
 expect 0 "--check before any deadline" env WADUL_NOW=2026-01-12T09:10:00+07:00 "$SLA" --check
 [ -s "$T/out" ] && fail "--check printed: $(cat "$T/out")"
 
-# 09:16: the reminder to DPU's liaison; once.
+# 09:16: the disposition's reminder to DPU's liaison and head (SOP step 3 is the head's); once.
 expect 0 "sweep at 09:16" env WADUL_NOW=2026-01-12T09:16:00+07:00 "$SLA"
-[ "$(q "SELECT recipient || ' ' || purpose FROM outbound")" = "+628111111111 reminder" ] || fail "reminder: $(q 'SELECT * FROM outbound')"
+[ "$(q "SELECT group_concat(recipient || ' ' || purpose, ', ') FROM (SELECT * FROM outbound ORDER BY recipient)")" = \
+    "+628111111111 reminder, +628122222222 reminder" ] || fail "reminder: $(q 'SELECT * FROM outbound')"
 expect 0 "sweep again at 09:17" env WADUL_NOW=2026-01-12T09:17:00+07:00 "$SLA"
-[ "$(q 'SELECT count(*) FROM outbound')" = 1 ] || fail "the reminder was queued twice"
+[ "$(q 'SELECT count(*) FROM outbound')" = 2 ] || fail "the reminder was queued twice"
 
-# 09:31: overdue. Breach recorded once, liaison escalated; a re-run changes nothing.
+# 09:31: overdue. Breach recorded once, the head escalated; a re-run changes nothing.
 expect 0 "sweep at 09:31" env WADUL_NOW=2026-01-12T09:31:00+07:00 "$SLA"
 [ -s "$T/out" ] && fail "sweep printed on stdout: $(cat "$T/out")"
 expect 0 "sweep again at 09:31" env WADUL_NOW=2026-01-12T09:31:00+07:00 "$SLA"
 [ "$(q "SELECT count(*) FROM event WHERE kind = 'breached'")" = 1 ] || fail "breaches: $(q "SELECT * FROM event WHERE kind = 'breached'")"
-[ "$(q "SELECT count(*) FROM outbound WHERE purpose = 'escalation'")" = 1 ] || fail "escalations: $(q 'SELECT * FROM outbound')"
-q "SELECT text FROM outbound WHERE purpose = 'escalation'" | grep -q "AAA1111 (Dinas Pekerjaan Umum).*12 Januari 2026 09:30 WIB" ||
+[ "$(q "SELECT group_concat(recipient) FROM outbound WHERE purpose = 'escalation'")" = +628122222222 ] ||
+    fail "escalations: $(q 'SELECT * FROM outbound')"
+q "SELECT text FROM outbound WHERE purpose = 'escalation'" | grep -q "AAA1111 (Dinas Pekerjaan Umum).*12 Januari 2026 09\.30 WIB" ||
     fail "escalation text: $(q "SELECT text FROM outbound WHERE purpose = 'escalation'")"
-# -v reports what it did on stderr, still nothing on stdout.
+# -v reports what it did on stderr, still nothing on stdout; 240 working minutes on, the admins.
 expect 0 "sweep -v at 13:30" env WADUL_NOW=2026-01-12T13:30:00+07:00 "$SLA" -v
 grep -q "1 escalations" "$T/err" || fail "-v: $(cat "$T/err")"
+[ "$(q "SELECT recipient FROM outbound WHERE purpose = 'escalation' ORDER BY id DESC LIMIT 1")" = +628100000001 ] ||
+    fail "second escalation: $(q 'SELECT * FROM outbound')"
 [ -s "$T/out" ] && fail "-v printed on stdout"
 
 # Saturday 20:00, after hours: nothing is sent.
@@ -110,6 +114,30 @@ grep -q AAA1111 "$T/out" || fail "status --check lists nothing"
 expect 1 "--check with a breach" env WADUL_NOW=2026-01-12T10:00:00+07:00 "$SLA" --check
 [ -s "$T/out" ] && fail "--check printed: $(cat "$T/out")"
 expect 0 "status --check --agency without a breach" env WADUL_NOW=2026-01-12T10:00:00+07:00 "$SLA" status --check --agency DINKES
+expect 64 "status --agency of an unknown agency" "$SLA" status --check --agency NOPE
+grep -q "^wadul-sla: error: unknown agency 'NOPE': not in the registry" "$T/err" || fail "unknown agency: $(cat "$T/err")"
+
+# sla.admin_phones empty: what was for the admins (here two triage reminders) is not sent, and
+# one warning per run says so on stderr, for cron to mail; nothing due, nothing said.
+sed -e '/^admin_phones/d' -e "s#$T/wadul.db#$T/noadmin.db#" "$T/wadul.toml" >"$T/noadmin.toml"
+expect 0 "a new store" env WADUL_CONFIG="$T/noadmin.toml" WADUL_NOW=2026-01-12T09:00:00+07:00 "$SLA" status
+sqlite3 "$T/noadmin.db" <<'SQL' || fail "building the second store"
+INSERT INTO complaint(id, ticket, source, reporter, text, received_at, status, updated_at) VALUES
+  (1, 'DDD4444', 'sms', '+628199999996', 'entah', strftime('%s', '2026-01-12 01:55'), 'triage', strftime('%s', '2026-01-12 02:00')),
+  (2, 'EEE5555', 'sms', '+628199999995', 'apa', strftime('%s', '2026-01-12 01:55'), 'triage', strftime('%s', '2026-01-12 02:00'));
+INSERT INTO event(complaint_id, at, kind, actor) VALUES
+  (1, strftime('%s', '2026-01-12 02:00'), 'triaged', 'system'),
+  (2, strftime('%s', '2026-01-12 02:00'), 'triaged', 'system');
+SQL
+expect 0 "no admin phones, nothing due" env WADUL_CONFIG="$T/noadmin.toml" WADUL_NOW=2026-01-12T09:10:00+07:00 "$SLA"
+[ -s "$T/err" ] && fail "no admin phones, nothing due: stderr: $(cat "$T/err")"
+expect 0 "no admin phones, reminders due" env WADUL_CONFIG="$T/noadmin.toml" WADUL_NOW=2026-01-12T12:31:00+07:00 "$SLA"
+[ -s "$T/out" ] && fail "no admin phones: stdout: $(cat "$T/out")"
+[ "$(cat "$T/err")" = "wadul-sla: warning: sla.admin_phones is empty: 2 reminders/escalations for the admin portal were not sent" ] ||
+    fail "no admin phones: stderr: $(cat "$T/err")"
+[ "$(sqlite3 "$T/noadmin.db" 'SELECT count(*) FROM outbound')" = 0 ] || fail "no admin phones: something queued"
+expect 0 "no admin phones, -q" env WADUL_CONFIG="$T/noadmin.toml" WADUL_NOW=2026-01-12T12:32:00+07:00 "$SLA" -q
+[ -s "$T/err" ] && fail "no admin phones, -q: stderr: $(cat "$T/err")"
 
 # Error paths.
 expect 64 "bad WADUL_NOW" env WADUL_NOW=yesterday "$SLA" status

@@ -89,6 +89,9 @@ TEST_CASE("ISO 8601 in, WIB out") {
     CHECK(format_iso8601(1795833000, 0) == "2026-11-28T02:30:00Z");
     CHECK(format_wib(1795833000) == "2026-11-28 09:30");
     CHECK(format_date_id(1795833000) == "28 November 2026");
+    // Indonesian writes the time with a dot (EYD), the form of every SMS to officers.
+    CHECK(format_datetime_id(1795833000) == "28 November 2026 09.30 WIB");
+    CHECK(format_datetime_id(*parse_iso8601("2026-01-02T07:05:00+07:00")) == "2 Januari 2026 07.05 WIB");
     // 23:59 WIB on 31 December is still that year in WIB, already 16:59 UTC.
     const auto c = to_civil(*parse_iso8601("2026-12-31T23:59:00+07:00"));
     CHECK(c.year == 2026);

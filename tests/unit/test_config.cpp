@@ -4,6 +4,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <unistd.h>
 
@@ -29,6 +32,33 @@ std::string error_of(const std::string &text) {
     }
     return "no error";
 }
+
+std::string read_text(const std::string &path) {
+    std::ifstream in(path);
+    REQUIRE(in);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// "section.key" -> value as --show-config writes it (without the "  # origin" tail).
+std::map<std::string, std::string> shown_defaults() {
+    std::map<std::string, std::string> out;
+    std::istringstream in(show_config(default_config()));
+    std::string line, section;
+    while (std::getline(in, line)) {
+        if (line.size() > 2 && line.front() == '[') {
+            section = line.substr(1, line.size() - 2);
+            continue;
+        }
+        const size_t eq = line.find(" = ");
+        if (eq == std::string::npos) continue;
+        const size_t tail = line.rfind("  # ");
+        out[section + "." + line.substr(0, eq)] = line.substr(eq + 3, tail - eq - 3);
+    }
+    return out;
+}
+
+// Paths come from the build's install prefix: the documents show the usual one.
+bool prefix_dependent(const std::string &value) { return value.find('/') != std::string::npos; }
 
 } // namespace
 
@@ -73,6 +103,27 @@ TEST_CASE("errors name file:line:column") {
           ":2:7: bad value for 'templates.ack': unknown placeholder '{tiket}' in template 'ack' (allowed: {ticket})");
 }
 
+TEST_CASE("office hours and admin phones are checked strictly") {
+    CHECK(error_of("[sla.hours]\nfri = \"07:0a-11:00\"\n") ==
+          ":2:7: bad value for 'sla.hours.fri': expected hours as \"07:00-15:30\", or \"\" for closed");
+    CHECK(error_of("[sla]\nadmin_phones = [\"081100000000\", \"abc\"]\n") ==
+          ":2:16: bad value for 'sla.admin_phones': bad phone number 'abc'");
+    TempFile f("[sla]\nadmin_phones = [\"0811-0000-0000\", \"+62 812 3456 7890\"]\n");
+    const Config c = load_config(f.path);
+    CHECK(c.sla.admin_phones == std::vector<std::string>{"+6281100000000", "+6281234567890"});
+}
+
+TEST_CASE("a directory is not a config file") {
+    TempDir d;
+    try {
+        load_config(d.path.string());
+        FAIL("loaded");
+    } catch (const Error &e) {
+        CHECK(e.code() == kExitConfig);
+        CHECK(std::string(e.what()) == "cannot read config '" + d.path.string() + "': it is a directory");
+    }
+}
+
 TEST_CASE("an explicit config file must exist") {
     try {
         load_config("/nonexistent/wadul.toml");
@@ -111,4 +162,49 @@ TEST_CASE("etc/wadul.toml loads and documents every key") {
                       "etc/wadul.toml lacks " << key);
     }
     CHECK(keys > 50);
+}
+
+TEST_CASE("etc/wadul.toml and wadul.toml(5) state the compiled defaults") {
+    const auto defaults = shown_defaults();
+    REQUIRE(defaults.count("forward.max_parts") == 1);
+    int compared = 0;
+    {
+        // The example: "#key = value" (or "key = value") under its [section].
+        std::istringstream in(read_text(std::string(WADUL_SOURCE_DIR) + "/etc/wadul.toml"));
+        const std::regex entry(R"(^#?([a-z_]+) = (.*)$)");
+        std::string line, section;
+        std::smatch m;
+        while (std::getline(in, line)) {
+            if (line.size() > 2 && line.front() == '[') section = line.substr(1, line.find(']') - 1);
+            if (!std::regex_match(line, m, entry) || section == "templates") continue;
+            const auto it = defaults.find(section + "." + m.str(1));
+            REQUIRE_MESSAGE(it != defaults.end(), "etc/wadul.toml: unknown key " << section << "." << m.str(1));
+            // The inline modem is shown with an example value: its default is empty (use gammurc).
+            if (prefix_dependent(it->second) || it->first == "modem.device" || it->first == "modem.connection")
+                continue;
+            CHECK_MESSAGE(m.str(2) == it->second, "etc/wadul.toml: " << it->first << " = " << m.str(2)
+                                                                       << ", compiled default " << it->second);
+            ++compared;
+        }
+    }
+    {
+        // The man page: "*key* = value" items, several to a line, in the terms (lines that start
+        // with "*") under "## [section]"; the prose may name other values.
+        std::istringstream in(read_text(std::string(WADUL_SOURCE_DIR) + "/man/wadul.toml.5.scd"));
+        const std::regex item(R"(\*([a-z_]+)\* = ("[^"]*"|\[\]|[^, ]+))");
+        std::string line, section;
+        while (std::getline(in, line)) {
+            if (line.rfind("## [", 0) == 0) section = line.substr(4, line.find(']') - 4);
+            if (line.empty() || line.front() != '*') continue;
+            for (std::sregex_iterator i(line.begin(), line.end(), item), end; i != end; ++i) {
+                const auto it = defaults.find(section + "." + (*i)[1].str());
+                REQUIRE_MESSAGE(it != defaults.end(), "wadul.toml(5): unknown key " << section << "." << (*i)[1]);
+                if (prefix_dependent(it->second)) continue;
+                CHECK_MESSAGE((*i)[2].str() == it->second, "wadul.toml(5): " << it->first << " = " << (*i)[2]
+                                                                            << ", compiled default " << it->second);
+                ++compared;
+            }
+        }
+    }
+    CHECK(compared > 60);
 }

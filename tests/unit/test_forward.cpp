@@ -347,7 +347,7 @@ TEST_CASE("the whole cycle: ack, forward, TERIMA, JAWAB, SETUJU, answer delivere
                                                     "answered", "approved", "delivered"});
     // Actors: the officer's number for their steps, system for the rest.
     CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'accepted' AND actor = '" + kLiaison +
-                  "' AND officer_id IS NOT NULL AND agency_id = 1") == 1);
+                  "' AND officer_id IS NOT NULL AND agency_id = 1 AND detail = 'by the liaison officer'") == 1);
     CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'approved' AND actor = '" + kHead + "'") == 1);
     CHECK(w.count("SELECT count(*) FROM inbound WHERE handled_at IS NULL") == 0);
 }
@@ -623,6 +623,195 @@ TEST_CASE("a long complaint is cut to fit forward.max_parts; the rest of the que
     CHECK(sms_parts(fwd[0]) <= 2);
     CHECK(contains(fwd[0], "..."));
     CHECK(contains(fwd[0], "TERIMA")); // the reply instructions survive
+}
+
+namespace {
+
+// An answer of `n` characters, with a typographic ’ (a phone's autocorrect) when `ucs2`.
+std::string answer_of(size_t n, bool ucs2) {
+    const std::string base = ucs2 ? "Jalan sudah kami perbaiki, mohon maaf atas ketidaknyamanan’nya. "
+                                  : "Jalan sudah kami perbaiki, mohon maaf atas ketidaknyamanannya. ";
+    std::string out;
+    size_t count = 0;
+    while (count < n) {
+        for (size_t i = 0; i < base.size() && count < n; ++i) {
+            out += base[i];
+            // a UTF-8 sequence counts once, at its last byte
+            if (i + 1 == base.size() || (static_cast<unsigned char>(base[i + 1]) & 0xC0) != 0x80)
+                ++count;
+        }
+    }
+    if (!out.empty() && out.back() == ' ')
+        out.back() = '.'; // the command's text is trimmed: a last space would not count
+    return out;
+}
+
+// "maksimal N" in the reply to a too long JAWAB.
+size_t max_in(const std::string &reply) {
+    const auto at = reply.find("maksimal ");
+    REQUIRE(at != std::string::npos);
+    return std::stoul(reply.substr(at + 9));
+}
+
+} // namespace
+
+TEST_CASE("a JAWAB too long for the head's request or the citizen's SMS is refused, with the room left") {
+    for (const bool ucs2 : {true, false}) {
+        for (const bool approval : {true, false}) {
+            CAPTURE(ucs2);
+            CAPTURE(approval);
+            World w;
+            w.cfg.forward.approval = approval;
+            const auto cid = w.forwarded_complaint();
+            const auto t = w.ticket(cid);
+            w.sms(kLiaison, "TERIMA " + t);
+            w.run();
+            // About 1,600 characters: beyond 10 parts in either alphabet.
+            const std::string too_long = answer_of(1600, ucs2);
+            w.sms(kLiaison, "JAWAB " + t + " " + too_long);
+            w.run();
+            CHECK(w.status(cid) == "accepted");
+            CHECK(w.events(cid).back() == "rejected");
+            CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'answered'") == 0);
+            CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'rejected' AND detail LIKE 'JAWAB " + t +
+                          ": the answer is too long%'") == 1);
+            CHECK(w.sum.rejected == 1);
+            auto help = w.queued(kLiaison, "help");
+            REQUIRE(help.size() == 1);
+            CHECK(contains(help[0], "terlalu panjang"));
+            CHECK(contains(help[0], "1600 karakter"));
+            CHECK(contains(help[0], "JAWAB " + t));
+            CHECK(sms_size(help[0]).parts == 1); // one GSM-7 part
+            CHECK_FALSE(sms_size(help[0]).ucs2);
+            const size_t room = max_in(help[0]);
+            // Exactly the room: one character more is refused, the room itself goes through whole.
+            CHECK(room > (ucs2 ? 500u : 1200u));
+            CHECK(room < (ucs2 ? 670u : 1530u));
+            w.sms(kLiaison, "JAWAB " + t + " " + answer_of(room + 1, ucs2));
+            w.run();
+            CHECK(w.status(cid) == "accepted");
+            REQUIRE(w.queued(kLiaison, "help").size() == 2);
+            CHECK(max_in(w.queued(kLiaison, "help")[1]) == room);
+            const std::string fits = answer_of(room, ucs2);
+            w.sms(kLiaison, "JAWAB " + t + " " + fits);
+            w.run();
+            if (approval) {
+                CHECK(w.status(cid) == "answered");
+                auto appr = w.queued(kHead, "approval");
+                REQUIRE(appr.size() == 1);
+                CHECK(contains(appr[0], fits + " | Balas: SETUJU")); // whole, not cut
+                CHECK(sms_parts(appr[0]) <= w.cfg.forward.max_parts);
+                w.sms(kHead, "SETUJU " + t);
+                w.run();
+            }
+            CHECK(w.status(cid) == "approved");
+            auto ans = w.queued(kCitizen, "answer");
+            REQUIRE(ans.size() == 1);
+            CHECK(contains(ans[0], fits));
+            w.send();
+            CHECK(w.status(cid) == "closed");
+            CHECK(w.count("SELECT count(*) FROM outbound WHERE status = 'failed'") == 0);
+        }
+    }
+}
+
+TEST_CASE("the room counts characters that take two places: emoji in UCS-2, GSM-7's escaped ones") {
+    for (const std::string unit : {"\U0001F621", "[x] "}) {
+        CAPTURE(unit);
+        World w;
+        const auto cid = w.forwarded_complaint();
+        const auto t = w.ticket(cid);
+        std::string text;
+        while (text.size() < 3000)
+            text += unit;
+        w.sms(kLiaison, "JAWAB " + t + " " + text + "!");
+        w.run();
+        auto help = w.queued(kLiaison, "help");
+        REQUIRE(help.size() == 1);
+        const size_t room = max_in(help[0]);
+        std::string fits;
+        size_t n = 0;
+        for (size_t i = 0; i < text.size() && n < room; ++n) // the first `room` characters
+            do
+                fits += text[i++];
+            while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80);
+        if (fits.back() == ' ')
+            fits.back() = '.';
+        w.sms(kLiaison, "JAWAB " + t + " " + fits);
+        w.run();
+        CHECK(w.status(cid) == "answered");
+        REQUIRE(w.queued(kHead, "approval").size() == 1);
+        CHECK(sms_parts(w.queued(kHead, "approval")[0]) == w.cfg.forward.max_parts);
+    }
+}
+
+TEST_CASE("a web complaint's answer goes by no SMS to the citizen, but the head's request must fit") {
+    World w;
+    Tx tx(w.db);
+    NewComplaint n;
+    n.source = "web";
+    n.reporter = "ahmad@example.com";
+    n.text = "Jalan rusak di Desa Pamotan";
+    n.received_at = w.now;
+    n.external_id = "WEB-1";
+    const auto cid = create_complaint(w.db, n).id;
+    tx.commit();
+    w.route(cid, 1);
+    w.run();
+    REQUIRE(w.status(cid) == "forwarded");
+    const auto t = w.ticket(cid);
+    const std::string long_answer = answer_of(1600, false);
+    w.sms(kLiaison, "JAWAB " + t + " " + long_answer);
+    w.run();
+    CHECK(w.status(cid) == "forwarded");
+    REQUIRE(w.queued(kLiaison, "help").size() == 1);
+    // Without approval no SMS carries the answer: the portal takes it whole.
+    w.cfg.forward.approval = false;
+    w.sms(kLiaison, "JAWAB " + t + " " + long_answer);
+    w.run();
+    CHECK(w.status(cid) == "approved");
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'answered' AND length(detail) = 1600") == 1);
+}
+
+TEST_CASE("an approved answer whose SMS failed takes a new JAWAB, which goes through approval again") {
+    World w;
+    const auto cid = w.forwarded_complaint();
+    const auto t = w.ticket(cid);
+    const std::string first = answer_of(400, true); // 7 UCS-2 parts with the template
+    w.sms(kLiaison, "JAWAB " + t + " " + first);
+    w.run();
+    w.sms(kHead, "SETUJU " + t);
+    w.run();
+    REQUIRE(w.status(cid) == "approved");
+    // While its answer is on its way, the approved complaint takes no JAWAB.
+    w.sms(kLiaison, "JAWAB " + t + " jawaban lain");
+    w.run();
+    CHECK(w.status(cid) == "approved");
+    CHECK(w.queued(kLiaison, "status").size() == 1);
+    // A limit lowered since (or a store from before answers were checked): the answer fails for good.
+    w.cfg.forward.max_parts = 3;
+    w.send();
+    CHECK(w.count("SELECT count(*) FROM outbound WHERE purpose = 'answer' AND status = 'failed'") == 1);
+    CHECK(w.status(cid) == "approved");
+    // The way out: a shorter JAWAB replaces it and is approved again.
+    w.sms(kLiaison, "JAWAB " + t + " Jalan sudah diperbaiki tanggal 3 Maret.");
+    w.run();
+    CHECK(w.status(cid) == "answered");
+    auto appr = w.queued(kHead, "approval");
+    REQUIRE(appr.size() == 2);
+    CHECK(contains(appr[1], "Jalan sudah diperbaiki tanggal 3 Maret."));
+    w.sms(kHead, "SETUJU " + t);
+    w.run();
+    w.send();
+    CHECK(w.status(cid) == "closed");
+    auto answers = w.queued(kCitizen, "answer");
+    REQUIRE(answers.size() == 2);
+    CHECK(contains(answers[1], "Jalan sudah diperbaiki tanggal 3 Maret."));
+    CHECK(w.count("SELECT count(*) FROM outbound WHERE purpose = 'answer' AND status = 'sent'") == 1);
+    // Closed: refused again.
+    w.sms(kLiaison, "JAWAB " + t + " lagi");
+    w.run();
+    CHECK(w.status(cid) == "closed");
 }
 
 TEST_CASE("send: a failing recipient is retried with backoff, then failed; the rate limit holds") {

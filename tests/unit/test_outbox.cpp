@@ -215,4 +215,10 @@ TEST_CASE("sms_parts: GSM-7 when the text allows, UCS-2 otherwise") {
         long_ucs += "ā";
     CHECK(sms_parts(long_ucs) == 8); // 67 UCS-2 units a part with the concatenation header
     CHECK(sms_parts("") == 1);
+    // The alphabet: é is GSM-7, one ’ turns the whole text into UCS-2.
+    CHECK_FALSE(sms_size(ucs).ucs2);
+    CHECK_FALSE(sms_size(std::string(400, 'a')).ucs2);
+    CHECK(sms_size(curly).ucs2);
+    CHECK(sms_size(std::string(100, 'a') + "’").ucs2);
+    CHECK(sms_size(std::string(100, 'a') + "’").parts == 2);
 }

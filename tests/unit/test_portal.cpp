@@ -233,6 +233,7 @@ TEST_CASE("export: the approved answer of a web complaint is written and the com
     CHECK(file == "{\n"
                   "  \"id\": \"WEB-2026-00123\",\n"
                   "  \"ticket\": \"" + ticket + "\",\n"
+                  "  \"status\": \"answered\",\n"
                   "  \"agency\": \"DINHUB\",\n"
                   "  \"agency_name\": \"Dinas Perhubungan\",\n"
                   "  \"answered_at\": \"2026-11-04T10:30:00+07:00\",\n"
@@ -249,6 +250,53 @@ TEST_CASE("export: the approved answer of a web complaint is written and the com
     CHECK(export_portal(db, out, now + 60, log).written == 0);
     CHECK(names_in(out).empty());
     CHECK(count(db, "SELECT count(*) FROM event WHERE kind = 'delivered'") == 1);
+}
+
+TEST_CASE("export: a web complaint an admin closed without an answer is written once") {
+    Db db = Db::memory();
+    Log log{"test", 0, true};
+    TempDir in, d;
+    put(in, "x.json", kGood);
+    REQUIRE(import_portal(db, in.path.string(), kNow, log).imported == 1);
+    const std::int64_t id = count(db, "SELECT id FROM complaint");
+    const std::string ticket = text_of(db, "SELECT ticket FROM complaint");
+    const Timestamp closed_at = *parse_iso8601("2026-11-04T10:00:00+07:00");
+    {
+        Tx tx(db);
+        append_event(db, {id, closed_at - 60, "triaged", "system", std::nullopt, std::nullopt, std::string("x")});
+        append_event(db, {id, closed_at, "closed", "admin:rina", std::nullopt, std::nullopt,
+                          std::string("duplikat dari WEB-2026-00100")});
+        tx.commit();
+    }
+    const std::string out = d.file("out");
+    const Timestamp now = closed_at + 120;
+    const auto r = export_portal(db, out, now, log);
+    CHECK(r.written == 1);
+    CHECK(r.exit_code == 0);
+    CHECK(slurp(out + "/" + ticket + ".json") == "{\n"
+                                                  "  \"id\": \"WEB-2026-00123\",\n"
+                                                  "  \"ticket\": \"" + ticket + "\",\n"
+                                                  "  \"status\": \"closed\",\n"
+                                                  "  \"agency\": null,\n"
+                                                  "  \"agency_name\": null,\n"
+                                                  "  \"closed_at\": \"2026-11-04T10:00:00+07:00\",\n"
+                                                  "  \"reason\": \"duplikat dari WEB-2026-00100\"\n"
+                                                  "}\n");
+    CHECK(text_of(db, "SELECT kind || ' ' || actor FROM event ORDER BY id DESC") == "note portal");
+    // Written once: a second run finds the note and writes nothing.
+    std::filesystem::remove(out + "/" + ticket + ".json");
+    CHECK(export_portal(db, out, now + 60, log).written == 0);
+    CHECK(names_in(out).empty());
+    // An SMS complaint closed by an admin goes nowhere near the portal.
+    Tx tx(db);
+    NewComplaint c;
+    c.reporter = "+6285700000001";
+    c.text = "terima kasih";
+    c.received_at = now;
+    const auto ref = create_complaint(db, c);
+    append_event(db, {ref.id, now, "closed", "admin:rina", std::nullopt, std::nullopt, std::string("x")});
+    tx.commit();
+    CHECK(export_portal(db, out, now + 120, log).written == 0);
 }
 
 TEST_CASE("export after a crash between rename and commit rewrites the same file") {

@@ -82,7 +82,7 @@ TEST_CASE("registry errors name file:line") {
                    "role=\"boss\"\n") == ":7:6: unknown role 'boss': expected liaison or head");
     CHECK(error_of("[[agency]]\ncode=\"A\"\nname=\"A\"\n[[agency.officer]]\nname=\"x\"\nphone=\"081234567001\"\n"
                    "[[agency]]\ncode=\"B\"\nname=\"B\"\n[[agency.officer]]\nname=\"y\"\nphone=\"+6281234567001\"\n") ==
-          ":12:7: duplicate phone number '+6281234567001' (first at line 4)");
+          ":12:7: duplicate phone number '+6281234567001' (first at line 6)");
     CHECK(error_of("[[agency]]\ncode=\"A\"\nname=\"A\"\ncolour=\"red\"\n") == ":4:1: unknown key 'colour' in [[agency]]");
     CHECK(error_of("[[agency]]\ncode=\"A\"\n") == ":1:1: [[agency]] has no 'name'");
     CHECK(error_of("[[agency]]\ncode=\"A\"\nname=\"A\"\nkind=\"swasta\"\n") ==

@@ -385,12 +385,17 @@ TEST_CASE("complaints filters") {
         return list_complaints(s.db, f, ListFormat::Csv, out);
     };
     CHECK(count({}) == 11);
-    CHECK(count({"closed", "", std::nullopt}) == 2);
-    CHECK(count({"open", "", std::nullopt}) == 9);
-    CHECK(count({"", "DPUTARU", std::nullopt}) == 3);
-    CHECK(count({"", "", T(11, 30, 0)}) == 2);
-    CHECK_THROWS_AS(count({"nonsense", "", std::nullopt}), Error);
-    CHECK_THROWS_AS(count({"", "NOPE", std::nullopt}), Error);
+    CHECK(count({"closed", "", std::nullopt, std::nullopt}) == 2);
+    CHECK(count({"open", "", std::nullopt, std::nullopt}) == 9);
+    CHECK(count({"", "DPUTARU", std::nullopt, std::nullopt}) == 3);
+    CHECK(count({"", "", T(11, 30, 0), std::nullopt}) == 2);
+    // Closed on or after a date (the day's follow-ups for LAPOR!): c1's answer went on 4 November,
+    // c6's on 21 October.
+    CHECK(count({"", "", std::nullopt, T(11, 1, 0)}) == 1);
+    CHECK(count({"", "", std::nullopt, T(10, 1, 0)}) == 2);
+    CHECK(count({"", "", std::nullopt, T(11, 5, 0)}) == 0);
+    CHECK_THROWS_AS(count({"nonsense", "", std::nullopt, std::nullopt}), Error);
+    CHECK_THROWS_AS(count({"", "NOPE", std::nullopt, std::nullopt}), Error);
 }
 
 TEST_CASE("the listing carries the follow-up result: latest answer, closing time, confidential answers redacted") {

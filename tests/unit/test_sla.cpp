@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -125,46 +127,98 @@ TEST_CASE("reminder once, then the escalation ladder, each step once") {
     f.event(cid, T("2026-01-12 09:00"), "routed", 1);
 
     CHECK(f.run(T("2026-01-12 09:10")).messages == 0);
-    // Half the time (reminder_at = 0.5): 09:15.
+    // Half the time (reminder_at = 0.5): 09:15. The disposition is the head's (SOP step 3) and
+    // the liaison's TERIMA records it: both are reminded.
     auto r = f.run(T("2026-01-12 09:16"));
     CHECK(r.reminders == 1);
     CHECK(f.outbound("purpose = 'reminder' AND recipient = '+628111111111'") == 1);
+    CHECK(f.outbound("purpose = 'reminder' AND recipient = '+628122222222'") == 1);
     CHECK(f.outbound("recipient = '+628133333333'") == 0); // the former liaison is not told
     CHECK(f.events("reminded") == 1);
     CHECK(f.run(T("2026-01-12 09:20")).messages == 0);
-    CHECK(f.outbound() == 1);
+    CHECK(f.outbound() == 2);
 
-    // Deadline 09:30: the breach is recorded at the deadline, the liaison is told.
+    // Deadline 09:30: the breach is recorded at the deadline, the head is told.
     r = f.run(T("2026-01-12 09:31"));
     CHECK(r.breaches == 1);
     CHECK(r.escalations == 1);
     CHECK(f.count("SELECT at FROM event WHERE kind = 'breached'") == T("2026-01-12 09:30"));
-    CHECK(f.outbound("purpose = 'escalation' AND recipient = '+628111111111'") == 1);
+    CHECK(f.outbound("purpose = 'escalation'") == 1);
+    CHECK(f.outbound("purpose = 'escalation' AND recipient = '+628122222222'") == 1);
     CHECK(f.run(T("2026-01-12 09:40")).messages == 0);
 
-    // 240 working minutes later: the head.
+    // 240 working minutes later: the admins.
     CHECK(f.run(T("2026-01-12 13:29")).messages == 0);
     r = f.run(T("2026-01-12 13:30"));
     CHECK(r.escalations == 1);
-    CHECK(f.outbound("purpose = 'escalation' AND recipient = '+628122222222'") == 1);
-    // 480: Monday closes at 14:00 (270), then Tuesday 07:00 + 210 = 10:30: the admin.
+    CHECK(f.outbound("purpose = 'escalation' AND recipient = '+628100000001'") == 1);
+    // The top step repeats every 240 working minutes: 480 is Monday's closing at 14:00 (270),
+    // then Tuesday 07:00 + 210 = 10:30; 720 is Wednesday 07:30 (Tuesday closes at 14:00).
     CHECK(f.run(T("2026-01-13 10:29")).messages == 0);
     CHECK(f.run(T("2026-01-13 10:30")).escalations == 1);
-    CHECK(f.outbound("recipient = '+628100000001'") == 1);
-    // The top step repeats every 240 working minutes: Tuesday 14:00 is closing, so Wednesday 07:30.
+    CHECK(f.outbound("recipient = '+628100000001'") == 2);
     CHECK(f.run(T("2026-01-13 13:59")).messages == 0);
     CHECK(f.run(T("2026-01-14 07:29")).messages == 0);
     CHECK(f.run(T("2026-01-14 07:30")).escalations == 1);
-    CHECK(f.outbound("recipient = '+628100000001'") == 2);
+    CHECK(f.outbound("recipient = '+628100000001'") == 3);
     CHECK(f.run(T("2026-01-14 07:31")).messages == 0);
     CHECK(f.events("breached") == 1);
     CHECK(f.events("escalated") == 4);
-    CHECK(f.count("SELECT count(*) FROM event WHERE kind = 'escalated' AND detail = 'disposition admin 2'") == 1);
+    CHECK(f.count("SELECT count(*) FROM event WHERE kind = 'escalated' AND detail = 'disposition admin 3'") == 1);
+    CHECK(f.outbound("recipient = '+628111111111' AND purpose = 'escalation'") == 0);
 
     // Someone acts: the ladder stops, the next stage starts its own clock.
     f.event(cid, T("2026-01-14 08:00"), "accepted");
     CHECK(f.run(T("2026-01-14 11:00")).messages == 0);
     CHECK(f.events("breached") == 1);
+}
+
+TEST_CASE("each stage reminds and escalates whoever's step it is") {
+    const std::string liaison = "+628111111111", head = "+628122222222", admin = "+628100000001";
+    struct Case {
+        const char *kind;             // the event that starts the stage, Monday 09:00
+        const char *remind;           // past the reminder point, before the deadline
+        const char *deadline;         // just past the deadline
+        std::vector<std::string> reminded, ladder; // recipients of the reminder, of each step in turn
+    } cases[] = {
+        // Disposition: the head's act, recorded by the liaison's TERIMA.
+        {"routed", "2026-01-12 09:16", "2026-01-12 09:31", {liaison, head}, {head, admin}},
+        // Review and answer: the liaison with the agency's team; the head is their superior.
+        {"accepted", "2026-01-14 08:00", "2026-01-15 09:01", {liaison}, {liaison, head, admin}},
+        // Approval: the head's SETUJU; the liaison cannot give it.
+        {"answered", "2026-01-12 12:31", "2026-01-13 09:01", {head}, {head, admin}},
+        // Follow-up: the answer reaches the citizen by the system or the admin portal.
+        {"approved", "2026-01-12 12:31", "2026-01-13 09:01", {admin}, {admin}},
+        // Triage: the admin portal.
+        {"triaged", "2026-01-12 12:31", "2026-01-13 09:01", {admin}, {admin}},
+    };
+    for (const auto &c : cases) {
+        CAPTURE(c.kind);
+        Fixture f;
+        const auto cid = f.complaint(T("2026-01-12 08:55"));
+        f.event(cid, T("2026-01-12 09:00"), c.kind, 1);
+        CHECK(f.run(T(c.remind)).reminders == 1);
+        std::vector<std::string> got;
+        {
+            Stmt s(f.db, "SELECT recipient FROM outbound WHERE purpose = 'reminder' ORDER BY recipient");
+            while (s.step()) got.push_back(s.str(0));
+        }
+        std::vector<std::string> want = c.reminded;
+        std::sort(want.begin(), want.end());
+        CHECK(got == want);
+        // Each step of the ladder, 240 working minutes apart from the deadline on.
+        const Timestamp due = T(c.deadline);
+        const Calendar cal = f.cal();
+        for (size_t step = 0; step < c.ladder.size(); ++step) {
+            CAPTURE(step);
+            const Timestamp at = cal.add_working_seconds(due, static_cast<std::int64_t>(step) * 240 * 60);
+            CHECK(f.run(at).escalations == 1);
+            Stmt s(f.db, "SELECT recipient FROM outbound WHERE purpose = 'escalation' ORDER BY id DESC LIMIT 1");
+            REQUIRE(s.step());
+            CHECK(s.str(0) == c.ladder[step]);
+            CHECK_FALSE(s.step());
+        }
+    }
 }
 
 TEST_CASE("queued messages: text, purpose, dedupe key, due now") {
@@ -174,13 +228,13 @@ TEST_CASE("queued messages: text, purpose, dedupe key, due now") {
     f.run(T("2026-01-12 09:31"));
     Stmt s(f.db, "SELECT recipient, text, purpose, status, next_attempt_at, dedupe, complaint_id FROM outbound");
     REQUIRE(s.step());
-    CHECK(s.str(0) == "+628111111111");
+    CHECK(s.str(0) == "+628122222222");
     CHECK(s.str(1).find("Dinas Pekerjaan Umum") != std::string::npos);
-    CHECK(s.str(1).find("12 Januari 2026 09:30 WIB") != std::string::npos);
+    CHECK(s.str(1).find("12 Januari 2026 09.30 WIB") != std::string::npos);
     CHECK(s.str(2) == "escalation");
     CHECK(s.str(3) == "queued");
     CHECK(s.i64(4) == T("2026-01-12 09:31"));
-    CHECK(s.str(5) == fmt::format("sla:{}:{}:liaison:1:+628111111111", cid, routed));
+    CHECK(s.str(5) == fmt::format("sla:{}:{}:head:1:+628122222222", cid, routed));
     CHECK(s.i64(6) == cid);
     CHECK_FALSE(s.step());
 }
@@ -201,7 +255,7 @@ TEST_CASE("no reminder or escalation outside office hours; the breach is recorde
     CHECK(r.messages == 0);
     CHECK(f.run(T("2026-01-11 10:00")).messages == 0);
     // Monday opening: Saturday's remaining 320 office minutes have passed since the deadline, so
-    // the liaison and the head steps are both due (the admin's at 480).
+    // the head's step and the admins' first round are both due (their second at 480).
     r = f.run(T("2026-01-12 07:00"));
     CHECK(r.escalations == 2);
     CHECK(r.breaches == 0);
@@ -298,11 +352,28 @@ TEST_CASE("a step with nobody to send to is a note, not an event") {
     auto r = f.run(T("2026-01-12 09:16"));
     CHECK(r.reminders == 0);
     REQUIRE(r.notes.size() == 1);
-    CHECK(r.notes[0].find("no liaison officer in post") != std::string::npos);
+    CHECK(r.notes[0].find("no liaison officer or head of agency in post") != std::string::npos);
     CHECK(f.events("reminded") == 0);
-    // Overdue: liaison and head are missing; the admin step still comes in its turn.
+    // Overdue: the head is missing; the admin step still comes in its turn.
     CHECK(f.run(T("2026-01-13 10:30")).escalations == 1);
     CHECK(f.outbound("recipient = '+628100000001'") == 1);
+}
+
+TEST_CASE("without sla.admin_phones, the admins' steps are counted for the warning") {
+    Fixture f;
+    f.cfg.sla.admin_phones.clear();
+    const auto t = f.complaint(T("2026-01-12 08:55"));
+    f.event(t, T("2026-01-12 09:00"), "triaged");
+    const auto d = f.complaint(T("2026-01-12 08:55"));
+    f.event(d, T("2026-01-12 09:00"), "routed", 1);
+    CHECK(f.run(T("2026-01-12 09:10")).admin_unsent == 0);
+    auto r = f.run(T("2026-01-12 12:31")); // triage reminder due; disposition: the head's step
+    CHECK(r.admin_unsent == 1);
+    CHECK(r.escalations == 1);
+    r = f.run(T("2026-01-12 13:31")); // again the reminder, and the disposition's admin step
+    CHECK(r.admin_unsent == 2);
+    CHECK(r.notes.size() == 2);
+    CHECK(f.outbound("recipient NOT IN ('+628111111111', '+628122222222')") == 0);
 }
 
 TEST_CASE("status: overdue first, then by time left; formats") {

@@ -1,0 +1,51 @@
+# Sourced by bench/fetch.sh and bench/forward.sh: the gammu-smsd reference, run the same way in
+# both. Needs $W (a scratch directory removed on exit) and sets smsd_pid while smsd runs.
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
+
+# smsd_config RC PHONE DBDIR [KEY = VALUE...]: a fresh database in DBDIR (the schema Debian ships,
+# WAL) and an SQL service on SQLite (libdbd-sqlite3) over the
+# dummy phone PHONE, every periodic check off, debug off; the extra lines tune the loop.
+smsd_config() {
+    local rc=$1 phone=$2 db=$3
+    shift 3
+    mkdir -p "$db"
+    sqlite3 "$db/smsd.db" </usr/share/doc/gammu-smsd/examples/sqlite.sql
+    sqlite3 "$db/smsd.db" "PRAGMA journal_mode=WAL;" >/dev/null
+    {
+        printf '[gammu]\ndevice = %s\nmodel = dummy\nconnection = none\n\n[smsd]\n' "$phone"
+        printf 'service = sql\ndriver = sqlite3\ndbdir = %s/\ndatabase = smsd.db\n' "$db"
+        printf 'logfile = %s/smsd.log\ndebuglevel = 0\nphoneid = bench\n' "$db"
+        printf 'checksecurity = 0\ncheckbattery = 0\nchecksignal = 0\nchecknetwork = 0\n'
+        printf 'statusfrequency = 0\n'
+        for line in "$@"; do printf '%s\n' "$line"; done
+    } >"$rc"
+}
+
+# smsd_run RC SQL N: starts gammu-smsd and waits until the query SQL on its database counts N;
+# sets smsd_s (seconds) and smsd_kb (peak RSS), and stops it.
+smsd_pid=
+smsd_run() {
+    local rc=$1 sql=$2 want=$3 db t0 t1 n
+    db=$(sed -n 's/^dbdir = //p' "$rc")smsd.db
+    t0=$(now)
+    gammu-smsd -c "$rc" >"$rc.stdout" 2>&1 &
+    smsd_pid=$!
+    while :; do
+        n=$(sqlite3 -cmd ".timeout 2000" "$db" "$sql" 2>/dev/null || echo 0)
+        [ "${n:-0}" -ge "$want" ] && break
+        kill -0 "$smsd_pid" 2>/dev/null || { echo "gammu-smsd died; see $(dirname "$db")/smsd.log" >&2; exit 1; }
+        sleep 0.05
+    done
+    t1=$(now)
+    smsd_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$smsd_pid/status")
+    kill "$smsd_pid"
+    wait "$smsd_pid" 2>/dev/null || true
+    smsd_pid=
+    smsd_s=$(elapsed "$t0" "$t1")
+}
+
+smsd_stop() {
+    if [ -n "$smsd_pid" ]; then kill "$smsd_pid" 2>/dev/null || true; wait "$smsd_pid" 2>/dev/null || true; fi
+}
