@@ -49,6 +49,9 @@ void add_common_options(CLI::App &app, CommonOptions &opts) {
     app.add_flag("-q,--quiet", opts.quiet, "Do not print warnings");
     app.add_flag("--show-config", opts.show_config, "Print the effective configuration with each value's origin");
     app.set_version_flag("--version", std::string("wadul ") + WADUL_VERSION);
+    // Subcommands (created after this, so they inherit it) take these options too, in any place:
+    // "wadul-report complaints --store X" as well as "wadul-report --store X complaints".
+    app.fallthrough();
 }
 
 int run_tool(CLI::App &app, int argc, char **argv, CommonOptions &opts, const std::function<int(Context &)> &body) {

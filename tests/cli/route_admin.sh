@@ -82,6 +82,9 @@ check "tsv one row" [ "$(wc -l < "$T/out")" = 2 ]
 route triage --format json
 check "json has the ticket" has "$T/out" '"ticket": "01X142Q"'
 check "json has the reason" has "$T/out" '"reason": "confidence=0.00; no duty word matched"'
+# Common options work after the subcommand too.
+route triage --format tsv --store "$T/wadul.db" -q
+check "common options after the subcommand" [ "$(rc)" = 0 ] && [ "$(wc -l < "$T/out")" = 2 ]
 route triage --format xml
 check "bad format is a usage error" [ "$(rc)" = 64 ]
 
