@@ -1,5 +1,6 @@
 #include "wadul/tool.hpp"
 
+#include <cctype>
 #include <cstdio>
 #include <unistd.h>
 
@@ -65,7 +66,12 @@ int run_tool(CLI::App &app, int argc, char **argv, CommonOptions &opts, const st
     } catch (const CLI::CallForVersion &e) {
         return app.exit(e);
     } catch (const CLI::ParseError &e) {
-        std::fprintf(stderr, "%s: error: %s\n", name.c_str(), e.what());
+        // CLI11 capitalises its messages; ours are lower case after "error:", as in the rest.
+        std::string what = e.what();
+        if (what.size() > 1 && std::isupper(static_cast<unsigned char>(what[0])) &&
+            !std::isupper(static_cast<unsigned char>(what[1])))
+            what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+        std::fprintf(stderr, "%s: error: %s\n", name.c_str(), what.c_str());
         std::fprintf(stderr, "Try '%s --help' for more information.\n", name.c_str());
         return kExitUsage;
     }

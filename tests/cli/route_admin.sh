@@ -85,6 +85,8 @@ check "json has the reason" has "$T/out" '"reason": "confidence=0.00; no duty wo
 # Common options work after the subcommand too.
 route triage --format tsv --store "$T/wadul.db" -q
 check "common options after the subcommand" [ "$(rc)" = 0 ] && [ "$(wc -l < "$T/out")" = 2 ]
+route triage --bogus
+check "an unknown option is a usage error in our words" [ "$(rc)" = 64 ] && [ "$(head -1 "$T/err")" = "wadul-route: error: the following argument was not expected: --bogus" ]
 route triage --format xml
 check "bad format is a usage error" [ "$(rc)" = 64 ]
 
