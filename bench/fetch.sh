@@ -12,23 +12,8 @@ shift || true
 SIZES=("${@:-1000}")
 [ $# -gt 0 ] || SIZES=(1000 10000)
 BIN=$BUILD/bin
-SCHEMA=/usr/share/doc/gammu-smsd/examples/sqlite.sql # read by bench/smsd.sh
-for need in "$BIN/wadul-fetch" "$BIN/wadul-mksms" gammu-smsd sqlite3 /usr/bin/time "$SCHEMA"; do
-    command -v "$need" >/dev/null || [ -e "$need" ] || { echo "bench/fetch.sh: missing $need" >&2; exit 77; }
-done
-[ -d /usr/lib/x86_64-linux-gnu/dbd ] || ls /usr/lib/*/dbd/libdbdsqlite3.so >/dev/null 2>&1 ||
-    { echo "bench/fetch.sh: gammu-smsd needs libdbd-sqlite3" >&2; exit 77; }
-
-# Both on tmpfs when there is one: fsync would otherwise dominate both.
-base=/dev/shm
-[ -d "$base" ] && [ -w "$base" ] || base=${TMPDIR:-/tmp}
-W=$(mktemp -d -p "$base" wadul-bench.XXXXXX)
 . "$SRC/bench/smsd.sh"
-cleanup() {
-    smsd_stop
-    rm -rf "$W"
-}
-trap cleanup EXIT
+bench_setup fetch.sh "$BIN/wadul-fetch" "$BIN/wadul-mksms" /usr/bin/time
 
 count() { sqlite3 "$1" "PRAGMA busy_timeout=2000; SELECT count(*) FROM $2;" 2>/dev/null | tail -1; }
 

@@ -15,23 +15,10 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:-$SRC/build}" && pwd)
 N=${2:-100}
 BIN=$BUILD/bin
-SCHEMA=/usr/share/doc/gammu-smsd/examples/sqlite.sql # read by bench/smsd.sh
-for need in "$BIN/wadul-fetch" "$BIN/wadul-route" "$BIN/wadul-forward" "$BIN/wadul-mksms" \
-    gammu-smsd gammu-smsd-inject sqlite3 "$SCHEMA"; do
-    command -v "$need" >/dev/null || [ -e "$need" ] || { echo "bench/forward.sh: missing $need" >&2; exit 77; }
-done
-ls /usr/lib/*/dbd/libdbdsqlite3.so >/dev/null 2>&1 ||
-    { echo "bench/forward.sh: gammu-smsd needs libdbd-sqlite3" >&2; exit 77; }
-
-base=/dev/shm
-[ -d "$base" ] && [ -w "$base" ] || base=${TMPDIR:-/tmp}
-R=$(mktemp -d -p "$base" wadul-bench.XXXXXX)
 . "$SRC/bench/smsd.sh"
-cleanup() {
-    smsd_stop
-    rm -rf "$R"
-}
-trap cleanup EXIT
+bench_setup forward.sh "$BIN/wadul-fetch" "$BIN/wadul-route" "$BIN/wadul-forward" "$BIN/wadul-mksms" \
+    gammu-smsd-inject /usr/bin/time
+R=$W
 sq() { sqlite3 -cmd ".timeout 2000" "$@"; }
 
 mkdir -p "$R/phone" "$R/sphone" "$R/db"

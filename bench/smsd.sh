@@ -1,5 +1,22 @@
 # Sourced by bench/fetch.sh and bench/forward.sh: the gammu-smsd reference, run the same way in
-# both. Needs $W (a scratch directory removed on exit) and sets smsd_pid while smsd runs.
+# both, and the scratch directory $W they share with it.
+
+# bench_setup NAME NEEDED...: exits 77 when a program or file NEEDED, gammu-smsd, sqlite3 or
+# libdbd-sqlite3 is missing; then makes the scratch directory $W, on tmpfs when there is one
+# (fsync would otherwise dominate both sides), removed on exit with smsd stopped.
+bench_setup() {
+    local name=$1 need base
+    shift
+    for need in "$@" gammu-smsd sqlite3 /usr/share/doc/gammu-smsd/examples/sqlite.sql; do
+        command -v "$need" >/dev/null || [ -e "$need" ] || { echo "bench/$name: missing $need" >&2; exit 77; }
+    done
+    ls /usr/lib/*/dbd/libdbdsqlite3.so >/dev/null 2>&1 ||
+        { echo "bench/$name: gammu-smsd needs libdbd-sqlite3" >&2; exit 77; }
+    base=/dev/shm
+    [ -d "$base" ] && [ -w "$base" ] || base=${TMPDIR:-/tmp}
+    W=$(mktemp -d -p "$base" wadul-bench.XXXXXX)
+    trap 'smsd_stop; rm -rf "$W"' EXIT
+}
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
