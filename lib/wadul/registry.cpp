@@ -269,4 +269,10 @@ std::optional<OfficerRef> find_officer(Db &db, const std::string &phone) {
     return OfficerRef{s.i64(0), s.i64(1), s.str(2), s.str(3), s.str(4)};
 }
 
+void require_agency_code(Db &db, const std::string &code) {
+    Stmt a(db, "SELECT 1 FROM agency WHERE code = ?");
+    a.bind(1, code);
+    if (!a.step()) fail(kExitUsage, "unknown agency '{}': not in the registry", code);
+}
+
 } // namespace wadul

@@ -54,4 +54,8 @@ struct OfficerRef {
 };
 std::optional<OfficerRef> find_officer(Db &db, const std::string &phone);
 
+// For a filter given on the command line (--agency CODE): Error(kExitUsage) when no agency in the
+// store has this exact code, so that a typo never reads as an empty, all-well listing.
+void require_agency_code(Db &db, const std::string &code);
+
 } // namespace wadul

@@ -10,6 +10,7 @@
 
 #include "wadul/csv.hpp"
 #include "wadul/error.hpp"
+#include "wadul/registry.hpp"
 #include "wadul/report_track.hpp"
 #include "wadul/store.hpp"
 #include "wadul/ticket.hpp"
@@ -96,9 +97,7 @@ std::int64_t list_complaints(Db &db, const ComplaintFilter &f, ListFormat fmt, s
         sql += " AND c.status = ?2";
     }
     if (!f.agency.empty()) {
-        Stmt a(db, "SELECT 1 FROM agency WHERE code = ?");
-        a.bind(1, f.agency);
-        if (!a.step()) fail(kExitUsage, "unknown agency '{}': not in the registry", f.agency);
+        require_agency_code(db, f.agency);
         sql += " AND a.code = ?3";
     }
     if (f.closed_since)

@@ -5,21 +5,15 @@
 
 #include <fmt/format.h>
 
-#include "wadul/error.hpp"
 #include "wadul/json.hpp"
+#include "wadul/registry.hpp"
 #include "wadul/sla.hpp"
-#include "wadul/store.hpp"
 
 namespace wadul {
 
 std::vector<StatusRow> status_rows(Db &db, const Calendar &cal, const Config &cfg, Timestamp now,
                                    const std::string &agency) {
-    if (!agency.empty()) {
-        // An unknown code would print an empty table, and --check would say all is well.
-        Stmt a(db, "SELECT 1 FROM agency WHERE code = ?");
-        a.bind(1, agency);
-        if (!a.step()) fail(kExitUsage, "unknown agency '{}': not in the registry", agency);
-    }
+    if (!agency.empty()) require_agency_code(db, agency);
     std::vector<StageClock> stages = load_stages(db, cal, cfg, now, true, agency);
     std::vector<StatusRow> rows;
     rows.reserve(stages.size());

@@ -142,8 +142,12 @@ check "train explains" has "$T/err" "at least two agencies needed"
 ev() { sqlite3 "$T/wadul.db" "SELECT e.kind || '|' || e.actor || '|' || coalesce(e.detail, '') FROM event e JOIN complaint c ON c.id = e.complaint_id WHERE c.ticket = '$1' ORDER BY e.id DESC LIMIT 1"; }
 route pause 02VHP32 --by rina
 check "pause without a reason is a usage error" [ "$(rc)" = 64 ]
-route pause 02VHP32 "minta alamat lengkap"
-check "pause without an admin name is a usage error" bash -c "[ \"\$(cat '$T/rc')\" = 64 ] || [ -n \"\${SUDO_USER:-\${USER:-\${LOGNAME:-}}}\" ]"
+SUDO_USER= USER= LOGNAME= route pause 02VHP32 "minta alamat lengkap"
+check "pause without an admin name is a usage error" [ "$(rc)" = 64 ] && has "$T/err" "without the admin's name (--by)"
+route close 02VHP32 "" --by rina
+check "close with an empty reason is a usage error" [ "$(rc)" = 64 ] && has "$T/err" "closing needs a reason"
+route note 02VHP32 "" --by rina
+check "an empty note is a usage error" [ "$(rc)" = 64 ] && has "$T/err" "a note needs its text"
 route pause 02VHP32 "minta alamat lengkap" --by rina
 check "pause exits 0 quietly" [ "$(rc)" = 0 ] && [ ! -s "$T/out" ] && [ ! -s "$T/err" ]
 check "pause event" [ "$(ev 02VHP32)" = "paused|admin:rina|minta alamat lengkap" ]

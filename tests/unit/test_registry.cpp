@@ -134,3 +134,24 @@ TEST_CASE("a missing registry file is exit 66") {
         CHECK(e.code() == kExitNoInput);
     }
 }
+
+TEST_CASE("registry warnings: what a valid file still lacks for the SOP") {
+    TempFile f;
+    f.write("[[agency]]\ncode = \"A\"\nname = \"Head only\"\n"
+            "  [[agency.officer]]\n  name = \"Kepala\"\n  phone = \"081200000001\"\n  role = \"head\"\n"
+            "  letter = \"800/1/2026\"\n"
+            "[[agency]]\ncode = \"B\"\nname = \"Liaison only\"\n"
+            "  [[agency.officer]]\n  name = \"Budi\"\n  phone = \"081200000002\"\n");
+    const auto agencies = parse_registry(f.path);
+    const auto w = registry_warnings(f.path, agencies, true);
+    REQUIRE(w.size() == 3);
+    CHECK(w[0] == f.path + ":1: agency A has no liaison officer: its complaints reach no one");
+    CHECK(w[1] == f.path + ":12: officer 'Budi' of B has no letter (the Surat Tugas number)");
+    CHECK(w[2] == f.path + ":9: agency B has no head: its answers go to the citizen without SETUJU "
+                           "(forward.approval)");
+    // Without approval, a missing head is no gap.
+    CHECK(registry_warnings(f.path, agencies, false).size() == 2);
+    // The shipped registry has what the SOP asks for.
+    const std::string shipped = WADUL_SOURCE_DIR "/etc/agencies.toml";
+    CHECK(registry_warnings(shipped, parse_registry(shipped), true).empty());
+}
