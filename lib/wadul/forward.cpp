@@ -722,6 +722,21 @@ Admission admit_citizen_sms(Db &db, std::int64_t inbound_id, const std::string &
             return {CitizenSms::followup, ref};
         }
     }
+    if (followup_window_days > 0) {
+        // Thanks for a complaint answered or closed within the window: recorded on it, no new ticket
+        // (a new one would be acknowledged, routed, and then wait for an admin to close it).
+        Stmt q(db, "SELECT c.id, c.ticket FROM complaint c WHERE c.reporter = ? AND c.status = 'closed' AND "
+                   "(SELECT max(at) FROM event e WHERE e.complaint_id = c.id AND e.kind IN ('delivered', 'closed')) "
+                   ">= ? ORDER BY c.received_at DESC, c.id DESC LIMIT 1");
+        q.args(sender, received_at - static_cast<Timestamp>(followup_window_days) * 86400);
+        if (q.step() && is_thanks(text, q.str(1))) {
+            ComplaintRef ref{q.i64(0), q.str(1)};
+            q.reset();
+            append_event(db, {ref.id, received_at, "followup", sender, std::nullopt, std::nullopt, text});
+            Stmt(db, "UPDATE inbound SET complaint_id = ? WHERE id = ?").args(ref.id, inbound_id).run();
+            return {CitizenSms::thanks, ref};
+        }
+    }
     NewComplaint n;
     n.source = "sms";
     n.reporter = sender;

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "wadul/textnorm.hpp"
 #include "wadul/ticket.hpp"
 
 namespace wadul {
@@ -104,6 +105,81 @@ TicketAt ticket_at(std::string_view s, size_t i) {
 }
 
 } // namespace
+
+bool is_thanks(std::string_view sms, std::string_view ticket) {
+    // Written for wadul, after split_words and expand_slang (so "makasih", "trims", "thx" arrive
+    // as "terima kasih"). Deliberately short: a word missing here only means a ticket an admin
+    // closes by hand, while a word too many could hide a complaint.
+    static constexpr std::string_view kThanks[] = {
+        "kasih", "terimakasih", "trimakasih", "makasi", "thanks", "thank", "tq", "ty", "tengkyu", "nuwun",
+        "maturnuwun", "suwun", "nuhun", "ok", "oke", "okey", "okay", "siap", "alhamdulillah", "alhamdulilah",
+    };
+    static constexpr std::string_view kCourtesy[] = {
+        // thanks and what for
+        "terima", "trima", "matur", "sembah", "hatur", "banyak", "sekali", "sangat", "sanget", "atas", "untuk", "buat",
+        "bantuan", "bantuannya", "dibantu", "respon", "responnya", "respons", "responsnya", "tanggapan",
+        "tanggapannya", "jawaban", "jawabannya", "informasi", "informasinya", "penjelasan", "penjelasannya",
+        "tindak", "lanjut", "lanjutnya", "ditindaklanjuti", "tindaklanjutnya", "perhatian", "perhatiannya",
+        "pelayanan", "pelayanannya", "kerja", "kerjanya", "cepat", "tanggap", "sigap", "baik", "sudah", "telah",
+        "yang", "nya", "sama", "you", "very", "much", "so", "good", "job", "mantap", "mantab", "hebat",
+        "luar", "biasa", "top", "keren", "puas", "sip", "oce",
+        // wishes
+        "semoga", "sukses", "selalu", "sehat", "berkah", "barokah", "lancar", "amin", "aamiin", "amiin",
+        "god", "bless",
+        // yes, greetings, salutations
+        "ya", "iya", "nggih", "njih", "inggih", "injih", "enggih", "salam", "wassalam", "wassalamualaikum",
+        "assalamualaikum", "wr", "wb", "warahmatullahi", "wabarakatuh", "selamat", "pagi", "siang", "sore",
+        "malam", "bapak", "ibu", "bupati", "wakil", "min", "admin", "mimin", "kak", "mas", "mbak", "mbk",
+        "tim", "petugas", "pemkab", "pemerintah", "kabupaten", "rembang", "dinas", "kami", "saya", "aku",
+        "kita", "dari", "warga", "kepada", "yth", "terhormat",
+    };
+    auto in = [](const auto &set, std::string_view w) {
+        for (std::string_view x : set)
+            if (w == x)
+                return true;
+        return false;
+    };
+    if (parse_command(sms).verb != Verb::none)
+        return false;
+    bool thanked = false, other = false;
+    size_t words = 0;
+    auto word = [&](std::string_view w) {
+        ++words;
+        if (in(kThanks, w))
+            thanked = true;
+        else if (w != kNumberToken && !in(kCourtesy, w))
+            other = true;
+    };
+    // The ticket ("7KQ4MX2", "7kq-4mx2") would be split into letters and numbers: skip it first.
+    size_t i = 0;
+    while (i < sms.size() && !other) {
+        size_t j = i;
+        while (j < sms.size() && !std::isspace(static_cast<unsigned char>(sms[j])))
+            ++j;
+        std::string_view raw = sms.substr(i, j - i);
+        while (!raw.empty() && std::ispunct(static_cast<unsigned char>(raw.back())))
+            raw.remove_suffix(1);
+        const auto as_ticket = raw.size() >= kTicketLength ? parse_ticket(raw) : std::nullopt;
+        if (!raw.empty() && !(as_ticket && !ticket.empty() && *as_ticket == ticket))
+            split_words(sms.substr(i, j - i), [&](std::string_view w) {
+                std::string_view full = expand_slang(w);
+                // An expansion may be several words ("mksh" → "terima kasih").
+                size_t k = 0;
+                while (k <= full.size()) {
+                    size_t e = full.find(' ', k);
+                    if (e == std::string_view::npos)
+                        e = full.size();
+                    if (e > k)
+                        word(full.substr(k, e - k));
+                    k = e + 1;
+                }
+            });
+        i = j;
+        while (i < sms.size() && std::isspace(static_cast<unsigned char>(sms[i])))
+            ++i;
+    }
+    return thanked && !other && words <= 40;
+}
 
 const char *verb_name(Verb v) {
     switch (v) {

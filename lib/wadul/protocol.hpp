@@ -33,6 +33,13 @@ Command parse_command(std::string_view sms);
 // "TERIMA", "JAWAB", ... ("" for none), as officers type them and the event log records them.
 const char *verb_name(Verb v);
 
+// True when the SMS only thanks or acknowledges ("Terima kasih pak, sudah dibantu 🙏", "ok siap",
+// "matur nuwun"): at least one word of thanks, and every other word a courtesy (greetings, titles,
+// "atas bantuannya", "semoga sukses"), a number or `ticket` (the complaint thanked for). A word that could carry a new problem
+// ("tapi", "belum", "jalan") makes it not thanks, so "terima kasih, tapi jalan masih rusak" stays a
+// complaint. Used for an SMS that follows an answered complaint, so it opens no new ticket.
+bool is_thanks(std::string_view sms, std::string_view ticket = {});
+
 // True for the verbs only a registered officer may use.
 inline bool is_officer_verb(Verb v) {
     return v != Verb::none && v != Verb::cek;

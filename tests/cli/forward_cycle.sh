@@ -111,4 +111,17 @@ expect_eq "$(awk -F '\t' -v to=$CITIZEN '$1 == to { print $3 }' "$T/sent.parts" 
 expect_eq "$(awk -F '\t' -v to=$CITIZEN '$1 == to { print $4 }' "$T/sent.parts" | sort -u | wc -l)" 1 "one reference"
 expect_eq "$(q "SELECT parts FROM outbound WHERE purpose = 'answer' ORDER BY id DESC LIMIT 1")" 9 "parts recorded"
 expect_eq "$(status_of "$t2")" closed "status of the second complaint"
+
+# Thanks after the answer is recorded on the answered complaint: no new ticket, no reply. Thanks
+# with a new problem in it is a new complaint.
+sms $CITIZEN "Matur nuwun pak, sdh dibantu 🙏 ${t2,,}"
+cycle
+expect_eq "$(q "SELECT count(*) FROM complaint")" 2 "thanks opens no complaint"
+expect_eq "$(count_to $CITIZEN)" 0 "no reply to thanks"
+expect_eq "$(q "SELECT e.kind FROM event e JOIN complaint c ON c.id = e.complaint_id WHERE c.ticket = '$t2'
+                ORDER BY e.id DESC LIMIT 1")" followup "thanks recorded on the answered complaint"
+expect_eq "$(status_of "$t2")" closed "status after thanks"
+sms $CITIZEN "Terima kasih, tapi kabel di depan SD masih menjuntai"
+cycle
+expect_eq "$(q "SELECT count(*) FROM complaint")" 3 "thanks with a new problem"
 echo ok

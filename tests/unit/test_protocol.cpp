@@ -161,3 +161,25 @@ TEST_CASE("is_officer_verb") {
     CHECK_FALSE(is_officer_verb(Verb::cek));
     CHECK_FALSE(is_officer_verb(Verb::none));
 }
+
+TEST_CASE("thanks and acknowledgements, and what is not") {
+    CHECK(is_thanks("Terima kasih"));
+    CHECK(is_thanks("Terima kasih pak atas bantuannya, semoga sukses selalu 🙏🙏"));
+    CHECK(is_thanks("makasih min"));
+    CHECK(is_thanks("Matur nuwun sanget"));
+    CHECK(is_thanks("ok siap"));
+    CHECK(is_thanks("Alhamdulillah, trims responnya pak"));
+    CHECK(is_thanks("Terima kasih " + T + " sudah ditindaklanjuti", T));
+    CHECK(is_thanks("thx!!! 3nqk-8n1", T));
+    // A new problem, a negation, a question: not thanks.
+    CHECK_FALSE(is_thanks("terima kasih, tapi jalan masih rusak"));
+    CHECK_FALSE(is_thanks("Terima kasih, lampu belum menyala"));
+    CHECK_FALSE(is_thanks("makasih, kapan diperbaiki?"));
+    CHECK_FALSE(is_thanks("Terima kasih " + T, make_ticket(1)));  // another ticket: read as words
+    // No word of thanks, or a command.
+    CHECK_FALSE(is_thanks("selamat pagi pak"));
+    CHECK_FALSE(is_thanks(""));
+    CHECK_FALSE(is_thanks("🙏"));
+    CHECK_FALSE(is_thanks("TERIMA " + T, T));
+    CHECK_FALSE(is_thanks("CEK " + T + " terima kasih", T));
+}
