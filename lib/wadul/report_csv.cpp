@@ -56,6 +56,8 @@ CsvTable summary(const MonthlyReport &r, const Fmt &f) {
     count("approved", "Jawaban disetujui Ka. OPD", n.approved, p.approved);
     count("followed_up", "Ditindaklanjuti (jawaban sampai ke pelapor)", n.followed_up, p.followed_up);
     ratio("followup_share_pct", "Persentase tindak lanjut (%)", n.followup_share(), p.followup_share());
+    count("thanked", "Pelapor berterima kasih atas jawaban", n.thanked, p.thanked);
+    count("closed_unanswered", "Ditutup admin tanpa jawaban", n.closed_unanswered, p.closed_unanswered);
     count("refused", "Ditolak instansi (TOLAK)", n.refused, p.refused);
     count("rerouted", "Dialihkan ke instansi lain", n.rerouted, p.rerouted);
     count("open", "Belum selesai pada akhir bulan", n.open, p.open);

@@ -249,6 +249,9 @@ private:
             esc(month()), id_int(n.received), id_int(n.sms), id_int(n.web), trend, esc(prev_month()),
             id_int(n.forwarded), id_int(n.answered), id_int(n.followed_up), pct(share), id_int(r_.open_at_end),
             id_int(static_cast<long long>(r_.overdue.size())));
+        if (n.thanked > 0)
+            text += fmt::format(" Sebanyak {} pelapor menyampaikan ucapan terima kasih setelah menerima jawaban.",
+                                id_int(n.thanked));
         if (n.closed_unanswered > 0)
             text += fmt::format(" Sebanyak {} aduan ditutup oleh admin tanpa jawaban (misalnya spam, duplikat atau "
                                 "ucapan terima kasih).",
@@ -275,6 +278,8 @@ private:
         count("Jawaban disetujui Ka. OPD", n.approved, pv.approved);
         count("Ditindaklanjuti sampai kepada pelapor", n.followed_up, pv.followed_up);
         ratio("Persentase tindak lanjut", share, pv.followup_share());
+        count("Pelapor berterima kasih atas jawaban", n.thanked, pv.thanked);
+        count("Ditutup admin tanpa jawaban", n.closed_unanswered, pv.closed_unanswered);
         count("Ditolak instansi (TOLAK)", n.refused, pv.refused);
         count("Dialihkan ke instansi lain", n.rerouted, pv.rerouted);
         count("Belum selesai pada akhir bulan", n.open, pv.open);
@@ -513,6 +518,9 @@ private:
             "tersebut atau kurang.",
             "Persentase tindak lanjut: aduan yang jawabannya telah disampaikan kepada pelapor, dibagi aduan yang "
             "diterima (indikator tindak lanjut pengaduan LAPOR! SP4N).",
+            "Pelapor berterima kasih: setelah menerima jawaban, pelapor mengirim SMS yang hanya berisi ucapan "
+            "terima kasih; SMS itu dicatat pada aduannya dan tidak menjadi aduan baru. Ditutup admin tanpa jawaban: "
+            "misalnya spam, aduan ganda, atau aduan yang dicabut.",
             "Identitas pelapor tidak dicantumkan dalam laporan ini; isi aduan yang bersifat rahasia juga tidak "
             "ditampilkan.",
         };

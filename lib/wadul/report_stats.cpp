@@ -308,6 +308,16 @@ MonthlyReport build_monthly_report(Db &db, const Config &cfg, const Calendar &ca
     b.cohort(m.previous(), prev, prev_total, nullptr);
     r.total = total.c;
     r.prev_total = prev_total.c;
+    // Thanks is the only SMS a citizen's answered complaint still takes (admit_citizen_sms): a
+    // followup after the delivery. As everything else, as the log stood at the end of the month.
+    for (auto [c, mm] : {std::pair{&r.total, m}, std::pair{&r.prev_total, m.previous()}}) {
+        Stmt q(db, "SELECT count(DISTINCT c.id) FROM complaint c JOIN event d ON d.complaint_id = c.id AND "
+                   "d.kind = 'delivered' JOIN event f ON f.complaint_id = c.id AND f.kind = 'followup' AND "
+                   "f.at >= d.at AND f.at < ? WHERE c.received_at >= ? AND c.received_at < ?");
+        q.args(mm.end(), mm.start(), mm.end());
+        q.step();
+        c->thanked = static_cast<int>(q.i64(0));
+    }
 
     std::unordered_map<std::int64_t, std::pair<std::string, std::string>> names;
     Stmt ag(db, "SELECT id, code, name, kind, active FROM agency ORDER BY kind, code, id");

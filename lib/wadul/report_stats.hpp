@@ -46,6 +46,7 @@ struct Counts {
     int forwarded = 0, accepted = 0, answered = 0, approved = 0, followed_up = 0;
     int refused = 0, rerouted = 0;
     int closed_unanswered = 0; // closed by an admin with no answer delivered (spam, duplicate, ...)
+    int thanked = 0;           // answered, and the citizen's SMS of thanks came after (so far)
     int open = 0, overdue = 0; // at month end
     StageCount stages[kStageCount];
     Quantiles from_sms[kMilestoneCount], from_assignment[kMilestoneCount];

@@ -53,6 +53,7 @@ INSERT INTO event(complaint_id, at, kind, actor, agency_id, officer_id, detail) 
   (1, $(t '2026-11-04 10:00'), 'answered', '+6281100000001', 1, 1, 'Sudah diperbaiki'),
   (1, $(t '2026-11-04 14:00'), 'approved', '+6281100000009', 1, 2, NULL),
   (1, $(t '2026-11-04 14:05'), 'delivered', 'system', NULL, NULL, NULL),
+  (1, $(t '2026-11-04 15:00'), 'followup', '+6285700000001', NULL, NULL, 'Terima kasih pak'),
   (2, $(t '2026-11-09 09:00'), 'received', '+628999000111', NULL, NULL, 'sms'),
   (2, $(t '2026-11-09 09:00:05'), 'routed', 'system', 2, NULL, NULL),
   (2, $(t '2026-11-09 09:00:10'), 'forwarded', 'system', 2, 3, NULL),
@@ -93,6 +94,9 @@ I="$T/a/wadul-2026-11-instansi.csv"
 [ "$(csv_field "$I" POLRES diterima)" = 0 ] || fail "POLRES listed with 0"
 [ "$(csv_field "$I" JUMLAH diterima)" = 3 ] || fail "total received"
 [ "$(csv_field "$T/a/wadul-2026-11-ringkasan.csv" received bulan_lalu)" = 1 ] || fail "October's count"
+[ "$(csv_field "$T/a/wadul-2026-11-ringkasan.csv" thanked bulan_ini)" = 1 ] || fail "thanks after the answer"
+[ "$(csv_field "$T/a/wadul-2026-11-ringkasan.csv" closed_unanswered bulan_ini)" = 0 ] || fail "closed unanswered"
+[ "$(csv_field "$T/a/wadul-2026-11-ringkasan.csv" closed_unanswered bulan_lalu)" = 1 ] || fail "October's duplicate"
 grep -q 'Joko Diam.*,ya' "$T/a/wadul-2026-11-pejabat.csv" || fail "Joko Diam not flagged as never responding"
 grep -q '^BBBBBB2,' "$T/a/wadul-2026-11-terlambat.csv" || fail "BBBBBB2 not in the overdue list"
 
@@ -107,7 +111,8 @@ pdftotext -layout "$T/a/wadul-2026-11.pdf" "$T/pdf.txt" || fail "pdftotext faile
 for s in "PEMERINTAH KABUPATEN REMBANG" "DINAS KOMUNIKASI DAN INFORMATIKA" "Jalan Gatot Subroto No. 8 Rembang" \
          "Laporan Bulanan Layanan SMS Wadul Bupati" "November 2026" "Rembang, 1 Desember 2026" \
          "30 November 2026" "Halaman 1 dari" "Dinas Kesehatan" "Dinas Pekerjaan Umum dan Penataan Ruang" \
-         "Kepolisian Resor Rembang" "Joko Diam" "Tidak pernah" "BBBBBB2" "Drs. Contoh Pejabat"; do
+         "Kepolisian Resor Rembang" "Joko Diam" "Tidak pernah" "BBBBBB2" "Drs. Contoh Pejabat" \
+         "menyampaikan ucapan terima kasih setelah menerima jawaban" "Pelapor berterima kasih atas jawaban"; do
     grep -qF "$s" "$T/pdf.txt" || fail "the PDF lacks '$s'"
 done
 pages=$(pdfinfo "$T/a/wadul-2026-11.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
