@@ -120,6 +120,8 @@ bool is_thanks(std::string_view sms, std::string_view ticket) {
         "bantuan", "bantuannya", "dibantu", "respon", "responnya", "respons", "responsnya", "tanggapan",
         "tanggapannya", "jawaban", "jawabannya", "informasi", "informasinya", "penjelasan", "penjelasannya",
         "tindak", "lanjut", "lanjutnya", "ditindaklanjuti", "tindaklanjutnya", "perhatian", "perhatiannya",
+        "direspon", "direspons", "ditangani", "diperbaiki", "diselesaikan", "terselesaikan", "selesai", "beres",
+        "tuntas",
         "pelayanan", "pelayanannya", "kerja", "kerjanya", "cepat", "tanggap", "sigap", "baik", "sudah", "telah",
         "yang", "nya", "sama", "you", "very", "much", "so", "good", "job", "mantap", "mantab", "hebat",
         "luar", "biasa", "top", "keren", "puas", "sip", "oce",

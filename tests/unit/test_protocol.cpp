@@ -169,6 +169,9 @@ TEST_CASE("thanks and acknowledgements, and what is not") {
     CHECK(is_thanks("Matur nuwun sanget"));
     CHECK(is_thanks("ok siap"));
     CHECK(is_thanks("Alhamdulillah, trims responnya pak"));
+    CHECK(is_thanks("Alhamdulillah sudah diperbaiki, terima kasih"));
+    CHECK_FALSE(is_thanks("Terima kasih, tapi belum diperbaiki"));
+    CHECK_FALSE(is_thanks("terima kasih, kapan diperbaiki"));
     CHECK(is_thanks("Terima kasih " + T + " sudah ditindaklanjuti", T));
     CHECK(is_thanks("thx!!! 3nqk-8n1", T));
     // A new problem, a negation, a question: not thanks.
