@@ -160,15 +160,29 @@ std::vector<std::string> registry_warnings(const std::string &path, const std::v
 
 std::vector<RegistryAgency> parse_registry(const std::string &path) { return parse_text(path, read_file(path)); }
 
-RegistrySync sync_registry(Db &db, const std::string &path, Timestamp now) {
-    const std::string text = read_file(path);
-    const std::string dig = digest(text);
+RegistrySync sync_registry(Db &db, const std::string &path, Timestamp now, bool keep_on_bad_file) {
     RegistrySync r;
+    std::string text;
+    try {
+        text = read_file(path);
+    } catch (const Error &e) {
+        if (!keep_on_bad_file) throw;
+        r.file_error = e.what();
+        return r;
+    }
+    const std::string dig = digest(text);
     {
         Stmt s(db, "SELECT digest FROM registry_state WHERE id = 1");
         if (s.step() && s.view(0) == dig) return r;
     }
-    const auto agencies = parse_text(path, text); // validate everything before touching the store
+    std::vector<RegistryAgency> agencies; // validate everything before touching the store
+    try {
+        agencies = parse_text(path, text);
+    } catch (const Error &e) {
+        if (!keep_on_bad_file) throw;
+        r.file_error = e.what();
+        return r;
+    }
     Tx tx(db);
     {
         // Another run may have loaded the same file while we parsed.

@@ -39,13 +39,18 @@ struct RegistrySync {
     bool changed = false; // false: the file is what the store already holds
     int agencies_added = 0, agencies_updated = 0, agencies_retired = 0;
     int officers_started = 0, officers_ended = 0;
+    // With `keep_on_bad_file`: why the file was not loaded (it cannot be read, or is invalid:
+    // the message names FILE:LINE:COLUMN); empty when it was loaded or unchanged.
+    std::string file_error;
 };
 
 // Loads the file into the store when its content differs from what was loaded last, in one
 // transaction: agencies are upserted by code (absent ones marked inactive, never deleted);
 // an officer post (agency, role, phone) that disappears is closed with valid_to = now, a new one
-// opens with valid_from = now. Nothing is half-applied: a bad file changes nothing.
-RegistrySync sync_registry(Db &db, const std::string &path, Timestamp now);
+// opens with valid_from = now. Nothing is half-applied: a bad file changes nothing. A file that
+// cannot be read or is invalid throws, or with `keep_on_bad_file` is reported in `file_error`
+// with the store left as it was (the pipeline keeps running on the registry it had).
+RegistrySync sync_registry(Db &db, const std::string &path, Timestamp now, bool keep_on_bad_file = false);
 
 // The officer currently registered with this +62 number, if any.
 struct OfficerRef {

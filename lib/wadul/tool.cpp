@@ -32,7 +32,13 @@ Db &Context::open_store(bool create) {
             log.warn("registry '{}' not found; using the agencies and officers already in the store",
                      cfg.registry.path);
         } else {
-            const RegistrySync r = sync_registry(*db_, cfg.registry.path, now_);
+            // A typo in the registry must not stop SMS intake, sending and deadlines: the runs go
+            // on with what the store holds, and say why at every run until the file is fixed.
+            const RegistrySync r = sync_registry(*db_, cfg.registry.path, now_, true);
+            if (!r.file_error.empty())
+                log.warn("registry not loaded: {}; using the agencies and officers already in the store until it "
+                         "is fixed (check it with 'wadul-route check-registry')",
+                         r.file_error);
             if (r.changed)
                 log.info("registry '{}' loaded: {} agencies added, {} updated, {} retired; {} officers started, {} ended",
                          cfg.registry.path, r.agencies_added, r.agencies_updated, r.agencies_retired,

@@ -73,12 +73,16 @@ check "unknown role names file:line" has "$T/err" "$T/bad.toml:14:10: unknown ro
 route check-registry "$T/missing.toml"
 check "missing file exits 66" [ "$(rc)" = 66 ]
 
-# Without FILE it checks registry.path; a bad registry also stops any run that opens the store.
+# Without FILE it checks registry.path. A cron run with a bad registry goes on with what the
+# store holds (a typo must not stop intake and sending), and says why on every run.
 cp "$T/bad.toml" "$T/agencies.toml"
 route check-registry
 check "default file is registry.path" [ "$(rc)" = 78 ] && has "$T/err" "$T/agencies.toml:14:10"
 route
-check "cron run refuses a bad registry with 78" [ "$(rc)" = 78 ]
+check "cron run with a bad registry exits 0" [ "$(rc)" = 0 ]
+check "cron run with a bad registry says why" has "$T/err" \
+    "wadul-route: warning: registry not loaded: $T/agencies.toml:14:10: unknown role 'boss': expected liaison or head; using the agencies and officers already in the store"
+check "a bad registry loads nothing" [ "$(sqlite3 "$T/wadul.db" 'SELECT count(*) FROM agency')" = 0 ]
 
 # History: a good file loads; an officer's replacement closes the old post and opens a new one.
 sed -i 's/^  role = "boss"$/  role = "liaison"/' "$T/agencies.toml"
@@ -91,6 +95,15 @@ check "agencies shows the new officer" has "$T/out" "+6281200000109  Bayu"
 check "the old officer is no longer listed" bash -c "! grep -q Budi '$T/out'"
 hist=$(sqlite3 "$T/wadul.db" "SELECT name || ':' || (valid_to IS NOT NULL) FROM officer WHERE agency_id = (SELECT id FROM agency WHERE code = 'DPU') ORDER BY id" | tr '\n' ' ')
 check "history kept: Budi closed, Bayu open ($hist)" [ "$hist" = "Budi:1 Bayu:0 " ]
+
+# A loaded registry broken by a later edit: the store keeps what it had, officers stay in post.
+before=$(sqlite3 "$T/wadul.db" "SELECT count(*) FROM agency WHERE active = 1; SELECT count(*) FROM officer WHERE valid_to IS NULL" | tr '\n' ' ')
+echo 'garbage = [' >>"$T/agencies.toml"
+route
+check "a broken registry after a good one exits 0" [ "$(rc)" = 0 ]
+check "a broken registry is named" has "$T/err" "registry not loaded: $T/agencies.toml:"
+after=$(sqlite3 "$T/wadul.db" "SELECT count(*) FROM agency WHERE active = 1; SELECT count(*) FROM officer WHERE valid_to IS NULL" | tr '\n' ' ')
+check "a broken registry changes nothing ($before / $after)" [ "$before" = "$after" ]
 
 if [ "$fails" -ne 0 ]; then echo "$fails check(s) failed; files in $T"; exit 1; fi
 rm -rf "$T"
