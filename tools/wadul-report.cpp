@@ -33,6 +33,7 @@ int main(int argc, char **argv) {
 
     return wadul::run_tool(app, argc, argv, opts, [&](wadul::Context &ctx) {
         if (*m) {
+            monthly.month_given = m->count("--month") > 0;
             wadul::run_monthly_report(ctx, monthly);
             return 0;
         }

@@ -13,11 +13,18 @@ namespace wadul {
 
 std::vector<std::string> run_monthly_report(Context &ctx, const MonthlyOptions &o) {
     Month month = Month::before(ctx.now());
-    if (!o.month.empty()) {
+    if (!o.month.empty() || o.month_given) {
         auto m = Month::parse(o.month);
         if (!m) fail(kExitUsage, "invalid month '{}': expected YYYY-MM, e.g. 2026-11", o.month);
         month = *m;
     }
+    if (month.start() > ctx.now())
+        fail(kExitUsage, "invalid month '{}': it has not begun (today is {})", month.iso(),
+             format_iso8601(ctx.now()).substr(0, 10));
+    if (month.end() > ctx.now())
+        ctx.log.warn("the month {} is not over: the report shows the figures as of now, marked 'LAPORAN SEMENTARA'; "
+                     "they will change until {}",
+                     month.iso(), format_iso8601(month.end()).substr(0, 10));
     bool pdf = false, csv = false;
     std::stringstream list(o.formats);
     for (std::string f; std::getline(list, f, ',');) {

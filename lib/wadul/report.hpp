@@ -13,6 +13,7 @@ namespace wadul {
 
 struct MonthlyOptions {
     std::string month;            // "2026-11"; empty: the month before ctx.now()
+    bool month_given = false;     // --month was on the command line (so empty is an error)
     std::string out_dir;          // empty: report.out_dir
     std::string formats = "pdf,csv";
     bool excel = false;           // CSV for Excel in an Indonesian locale

@@ -191,9 +191,17 @@ private:
         p.paragraph(esc("Laporan Bulanan Layanan SMS Wadul Bupati \u2014 " + month()),
                     style("Bold", 15, kNavy, Align::Center, true), 3);
         const Timestamp last = r_.month.end() - 1;
-        p.paragraph(esc(fmt::format("Periode 1\u2013{} \u00b7 keadaan data pada akhir bulan, {} pukul 24.00 WIB",
-                                    format_date_id(last), format_date_id(last))),
-                    style("", 9, kGrey, Align::Center), 16);
+        // A month not yet over (wadul-report allows it, with a warning): the figures are those of
+        // the moment of printing and will still change; the title page says so.
+        if (printed_ < r_.month.end())
+            p.paragraph(esc(fmt::format("Periode 1\u2013{} \u00b7 LAPORAN SEMENTARA: bulan belum berakhir, keadaan "
+                                        "data pada {}",
+                                        format_date_id(last), format_datetime_id(printed_))),
+                        style("Bold", 9, kRed, Align::Center), 16);
+        else
+            p.paragraph(esc(fmt::format("Periode 1\u2013{} \u00b7 keadaan data pada akhir bulan, {} pukul 24.00 WIB",
+                                        format_date_id(last), format_date_id(last))),
+                        style("", 9, kGrey, Align::Center), 16);
     }
 
     void heading(Page &p, const std::string &text) {

@@ -158,6 +158,17 @@ done
 # Errors.
 expect_rc 64 "$W" monthly --month 2026-13
 grep -q "^wadul-report: error: invalid month '2026-13'" "$T/err" || fail "bad month message: $(cat "$T/err")"
+expect_rc 64 "$W" monthly --month ""
+grep -q "^wadul-report: error: invalid month ''" "$T/err" || fail "empty month message: $(cat "$T/err")"
+expect_rc 64 "$W" monthly --month 2030-01 --out "$T/future"
+grep -qF "wadul-report: error: invalid month '2030-01': it has not begun (today is 2026-12-01)" "$T/err" ||
+    fail "future month message: $(cat "$T/err")"
+[ -e "$T/future" ] && fail "a future month created its directory"
+# The month not over yet: written, with a warning, and the PDF says the figures are provisional.
+expect_rc 0 "$W" monthly --month 2026-12 --out "$T/now"
+grep -qF "wadul-report: warning: the month 2026-12 is not over" "$T/err" || fail "no warning for the current month"
+pdftotext "$T/now/wadul-2026-12.pdf" - | grep -qF "LAPORAN SEMENTARA" || fail "the current month's PDF is not marked"
+pdftotext "$T/a/wadul-2026-11.pdf" - | grep -qF "LAPORAN SEMENTARA" && fail "a finished month's PDF is marked"
 expect_rc 64 "$W" monthly --format docx
 expect_rc 64 "$W" complaints --status bogus
 expect_rc 64 "$W" complaints --format xml
