@@ -90,7 +90,13 @@ bool access_class(int rc) {
 // the database file.
 void ensure_file(const std::string &path, bool create) {
     struct stat st {};
-    if (::stat(path.c_str(), &st) == 0) return;
+    if (::stat(path.c_str(), &st) == 0) {
+        // An empty file is a store no wadul run has written: for a view, as good as missing (a
+        // view must not turn it into a database).
+        if (!create && S_ISREG(st.st_mode) && st.st_size == 0)
+            fail(kExitNoInput, "cannot open store '{}': the file is empty (no wadul run has written it yet)", path);
+        return;
+    }
     const int err = errno;
     if (err == EACCES) throw closed_directory(path);
     if (err != ENOENT) fail(kExitCantCreate, "cannot open store '{}': {}", path, std::strerror(err));
@@ -244,6 +250,18 @@ Db Db::open(const std::string &path, int busy_timeout_ms, bool create) {
             wal.step();
         }
         db.exec("PRAGMA synchronous=NORMAL");
+        if (db.schema_version() == 0) {
+            // Another program's database (gammu-smsd's, say) named by mistake: never add our
+            // tables to it.
+            Stmt t(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name LIMIT 3");
+            std::string names;
+            while (t.step()) names += (names.empty() ? "" : ", ") + t.str(0);
+            if (!names.empty())
+                fail(kExitDataErr,
+                     "it is another program's SQLite database (tables {}...), not a wadul store; store.path must "
+                     "name wadul's own file",
+                     names);
+        }
         migrate(db);
     } catch (const StoreAccessError &) {
         throw;

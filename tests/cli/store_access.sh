@@ -53,6 +53,19 @@ expect 66 "wadul-report: error: $missing" "report complaints" "$BIN/wadul-report
 [ -e "$typo-wal" ] || [ -e "$typo-shm" ] && fail "a read-only view created '$typo-wal' or '$typo-shm'"
 [ -s "$T/out" ] && fail "a refused view printed on stdout: $(cat "$T/out")"
 
+# An empty file is no store yet for a view (66), and stays empty.
+: >"$T/empty.db"
+expect 66 "wadul-report: error: cannot open store '$T/empty.db': the file is empty (no wadul run has written it yet)" \
+    "report on an empty file" "$BIN/wadul-report" $C --store "$T/empty.db" complaints
+[ -s "$T/empty.db" ] && fail "a view wrote into an empty file"
+# Another program's SQLite database (gammu-smsd's, say) is never turned into a wadul store (65).
+sqlite3 "$T/smsd.db" "CREATE TABLE inbox(id INTEGER); CREATE TABLE outbox(id INTEGER)"
+other="cannot open store '$T/smsd.db': it is another program's SQLite database (tables inbox, outbox...), not a wadul store; store.path must name wadul's own file"
+expect 65 "wadul-fetch: error: $other" "fetch on another database" "$BIN/wadul-fetch" $C --store "$T/smsd.db"
+expect 65 "wadul-report: error: $other" "report on another database" "$BIN/wadul-report" $C --store "$T/smsd.db" complaints
+[ "$(sqlite3 "$T/smsd.db" "SELECT group_concat(name) FROM sqlite_master")" = "inbox,outbox" ] ||
+    fail "tables were added to another program's database"
+
 # --- The runs that own transitions create it, not world-readable.
 expect 0 "" "sla sweep creates the store" "$BIN/wadul-sla" $C
 [ -f "$T/wadul.db" ] || fail "wadul-sla (sweep) did not create the store"
