@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "wadul/error.hpp"
+#include "wadul/fileio.hpp"
 
 #ifdef WADUL_HAVE_PDF
 #include <cairo-pdf.h>
@@ -579,7 +580,7 @@ int write_monthly_pdf(const MonthlyReport &r, const Config &cfg, Timestamp print
     cairo_surface_t *s = cairo_pdf_surface_create(tmp.c_str(), Page::kWidth, Page::kHeight);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(s);
-        fail(kExitCantCreate, "cannot create '{}': {}", tmp, std::strerror(errno));
+        fail(exit_for_errno(errno, kExitCantCreate), "cannot create '{}': {}", tmp, std::strerror(errno));
     }
     const std::string title = "Laporan Bulanan Layanan SMS Wadul Bupati \u2014 " + r.month.label();
     const std::string when = format_iso8601(printed);

@@ -63,14 +63,20 @@ void add_common_options(CLI::App &app, CommonOptions &opts) {
 
 int run_tool(CLI::App &app, int argc, char **argv, CommonOptions &opts, const std::function<int(Context &)> &body) {
     const std::string name = app.get_name();
+    // What was printed must have reached stdout: "--help >/dev/full" is no success.
+    auto flushed = [&name](int rc) -> int {
+        if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return rc;
+        std::fprintf(stderr, "%s: error: cannot write to standard output\n", name.c_str());
+        return kExitIoErr;
+    };
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp &e) {
-        return app.exit(e);
+        return flushed(app.exit(e));
     } catch (const CLI::CallForAllHelp &e) {
-        return app.exit(e);
+        return flushed(app.exit(e));
     } catch (const CLI::CallForVersion &e) {
-        return app.exit(e);
+        return flushed(app.exit(e));
     } catch (const CLI::ParseError &e) {
         // CLI11 capitalises its messages; ours are lower case after "error:", as in the rest.
         std::string what = e.what();
@@ -91,7 +97,7 @@ int run_tool(CLI::App &app, int argc, char **argv, CommonOptions &opts, const st
         ctx.emplace(name, opts);
         if (opts.show_config) {
             std::fputs(show_config(ctx->cfg).c_str(), stdout);
-            return kExitOk;
+            return flushed(kExitOk);
         }
         const int rc = body(*ctx);
         std::fflush(stdout);

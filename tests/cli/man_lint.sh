@@ -32,6 +32,11 @@ for tool in "$WADUL_BIN"/wadul-*; do
     for opt in $opts; do
         printf '%s\n' "$text" | grep -q -- "$opt\b" || bad "$name: option $opt is not in $name(1)"
     done
+    # Help that cannot be written is no success (74, as for the views).
+    if [ -w /dev/full ]; then
+        rc=0; "$tool" --help >/dev/full 2>/dev/null || rc=$?
+        [ "$rc" = 74 ] || bad "$name --help >/dev/full exits $rc, expected 74"
+    fi
 done
 [ "$status" = 0 ] && echo ok
 exit "$status"
