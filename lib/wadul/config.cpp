@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -446,10 +447,29 @@ Config load_config(const std::string &explicit_file) {
         throw Error(kExitConfig, fmt::format("cannot open config '{}': no such file", file));
     }
     // WADUL_STORE_PATH, WADUL_MODEM_DEVICE, ... : one variable per key.
+    std::set<std::string> names, sections;
     for (const auto &k : keys()) {
         std::string env = "WADUL_";
         for (char c : k.name) env += c == '.' ? '_' : static_cast<char>(toupper(static_cast<unsigned char>(c)));
         if (const char *v = std::getenv(env.c_str())) set_config_value(cfg, k.name, v, "env " + env);
+        names.insert(env);
+        sections.insert(env.substr(0, env.find('_', 6) + 1));
+    }
+    // A mistyped variable (WADUL_STORE_PATHX) is an error, as an unknown key in the file is: a
+    // setting the sysadmin believes in must not be ignored in silence. Only names that start
+    // like a section's keys: WADUL_NOW, WADUL_BINDIR and the like are no configuration keys.
+    for (char **e = environ; *e; ++e) {
+        const std::string_view var(*e);
+        const std::string name(var.substr(0, var.find('=')));
+        if (name.compare(0, 6, "WADUL_") != 0 || names.count(name)) continue;
+        for (const auto &s : sections) {
+            if (name.compare(0, s.size(), s) != 0) continue;
+            std::string section = s.substr(6, s.size() - 7);
+            for (char &c : section) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+            throw Error(kExitConfig,
+                        fmt::format("env {}: unknown configuration variable (no such key in [{}]; see wadul.toml(5))",
+                                    name, section));
+        }
     }
     return cfg;
 }

@@ -229,6 +229,7 @@ void Db::throw_error(std::string_view what, int rc) {
 Db Db::open(const std::string &path, int busy_timeout_ms, bool create) {
     Db db;
     db.path_ = path;
+    if (path.empty()) fail(kExitConfig, "store.path is empty: it names the store file (default /var/lib/wadul/wadul.db)");
     ensure_file(path, create);
     // Without SQLITE_OPEN_CREATE: the file exists now, and SQLite must not create one 0644.
     const int rc = sqlite3_open_v2(path.c_str(), &db.db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);

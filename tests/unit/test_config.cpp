@@ -90,6 +90,28 @@ TEST_CASE("environment beats the file") {
     CHECK(c.origin.at("store.path") == "env WADUL_STORE_PATH");
 }
 
+TEST_CASE("a mistyped configuration variable is an error; other WADUL_ variables are not") {
+    TempFile f("[store]\npath = \"/tmp/x.db\"\n");
+    setenv("WADUL_STORE_PATHX", "/tmp/env.db", 1);
+    try {
+        load_config(f.path);
+        FAIL("WADUL_STORE_PATHX accepted");
+    } catch (const Error &e) {
+        CHECK(e.code() == kExitConfig);
+        CHECK(std::string(e.what()) ==
+              "env WADUL_STORE_PATHX: unknown configuration variable (no such key in [store]; see wadul.toml(5))");
+    }
+    unsetenv("WADUL_STORE_PATHX");
+    setenv("WADUL_SLA_HOURS_MONDAY", "07:00-15:00", 1);
+    CHECK_THROWS_AS(load_config(f.path), Error);
+    unsetenv("WADUL_SLA_HOURS_MONDAY");
+    setenv("WADUL_BINDIR", "/usr/bin", 1);
+    setenv("WADUL_STEP_TIMEOUT", "300", 1);
+    CHECK_NOTHROW(load_config(f.path));
+    unsetenv("WADUL_BINDIR");
+    unsetenv("WADUL_STEP_TIMEOUT");
+}
+
 TEST_CASE("errors name file:line:column") {
     CHECK(error_of("[store]\npaht = \"x\"\n") == ":2:1: unknown key 'store.paht'");
     CHECK(error_of("[modem]\nsection = \"one\"\n") == ":2:11: bad value for 'modem.section': expected an integer");
