@@ -24,9 +24,15 @@ int main(int argc, char **argv) {
     app.require_subcommand(0, 1);
     return run_tool(app, argc, argv, opts, [&](Context &ctx) {
         const Calendar cal = Calendar::from_config(ctx.cfg);
-        const int year = to_civil(ctx.now()).year;
-        if (!cal.covers_year(year))
-            ctx.log.warn("no holiday file for {} in sla.holiday_files: deadlines count only weekends as days off", year);
+        const CivilTime today = to_civil(ctx.now());
+        if (!cal.covers_year(today.year))
+            ctx.log.warn("no holiday file for {} in sla.holiday_files: deadlines count only weekends as days off",
+                         today.year);
+        // From mid-December, deadlines reach into the next year.
+        else if (today.month == 12 && today.day >= 15 && !cal.covers_year(today.year + 1))
+            ctx.log.warn("no holiday file for {} in sla.holiday_files: deadlines from 1 January count only weekends "
+                         "as days off",
+                         today.year + 1);
         if (status->parsed() || check_only) {
             const auto rows = status_rows(ctx.existing_store(), cal, ctx.cfg, ctx.now(), agency);
             if (!check_only) {

@@ -1,5 +1,6 @@
 #include "wadul/calendar.hpp"
 
+#include <filesystem>
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -89,6 +90,9 @@ HolidayFile parse_holiday_file(const std::string &text, const std::string &path)
 }
 
 HolidayFile load_holiday_file(const std::string &path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        fail(kExitConfig, "cannot read holiday file '{}': it is a directory (sla.holiday_files names files)", path);
     std::ifstream in(path, std::ios::binary);
     if (!in) fail(kExitConfig, "cannot read holiday file '{}': {}", path, std::strerror(errno));
     std::stringstream buf;

@@ -157,6 +157,16 @@ expect 0 "no holiday file for 2027" env WADUL_NOW=2027-01-12T10:00:00+07:00 "$SL
 grep -q "warning: no holiday file for 2027" "$T/err" || fail "2027 warning: $(cat "$T/err")"
 expect 0 "-q" env WADUL_NOW=2027-01-12T10:00:00+07:00 "$SLA" -q
 [ -s "$T/err" ] && fail "-q still warns: $(cat "$T/err")"
+# From 15 December, the next year's file is wanted too: deadlines reach into January.
+expect 0 "no holiday file for next year" env WADUL_NOW=2026-12-16T10:00:00+07:00 "$SLA"
+grep -q "warning: no holiday file for 2027 in sla.holiday_files: deadlines from 1 January" "$T/err" ||
+    fail "next year's warning: $(cat "$T/err")"
+expect 0 "early December" env WADUL_NOW=2026-12-14T10:00:00+07:00 "$SLA"
+[ -s "$T/err" ] && fail "warning before 15 December: $(cat "$T/err")"
+# A directory named as a holiday file.
+sed "s#\"$SRC/etc/holidays/2026.toml\"#\"$T\"#" "$T/wadul.toml" >"$T/bad3.toml"
+expect 78 "holiday file is a directory" env WADUL_CONFIG="$T/bad3.toml" "$SLA" status
+grep -qF "wadul-sla: error: cannot read holiday file '$T': it is a directory" "$T/err" || fail "directory: $(cat "$T/err")"
 
 # The man page documents every long option of --help, and mandoc finds no error in it
 # (scdoc output always draws "PP empty" warnings).
