@@ -16,6 +16,7 @@
 #include "wadul/forward.hpp"
 #include "wadul/log.hpp"
 #include "wadul/msisdn.hpp"
+#include "wadul/protocol.hpp"
 #include "wadul/store.hpp"
 #include "wadul/transport.hpp"
 #include "wadul/utf16.hpp"
@@ -171,8 +172,10 @@ bool Assembler::store(const Group &g) {
     officer_.bind(1, sender);
     if (officer_.step()) officer_id = officer_.i64(0);
     officer_.reset();
-    // Nothing to answer or route: binary SMS (WAP push, MMS notices) and broadcasts from names.
-    const bool no_complaint = !officer_id && (binary || !number);
+    // Nothing to answer or route: binary SMS (WAP push, MMS notices), broadcasts from names, and
+    // an empty SMS (a pocket dial, a blank sent by mistake).
+    const bool blank = is_blank(text);
+    const bool no_complaint = !officer_id && (binary || !number || blank);
 
     insert_.args(sender, sent_at, received_at, text, static_cast<int>(parts.size()), complete ? 1 : 0,
                  officer_id ? "officer" : "citizen", officer_id,
@@ -192,7 +195,7 @@ bool Assembler::store(const Group &g) {
     } else if (no_complaint) {
         ++sum_.other;
         log_.info("SMS from {} stored without a complaint: {}", sender,
-                  binary ? "binary message" : "the sender is not a phone number");
+                  binary ? "binary message" : !number ? "the sender is not a phone number" : "empty message");
     } else if (auto ref = complaint_for(db_, sender, text, received_at, inbound_id, opt_.followup_window_days)) {
         link_.args(ref->id, inbound_id).run();
         ++sum_.complaints;

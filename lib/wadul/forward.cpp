@@ -698,6 +698,17 @@ void queue_notifications(Db &db, const Config &cfg, const ForwardOptions &opt, L
 
 Admission admit_citizen_sms(Db &db, std::int64_t inbound_id, const std::string &sender, const std::string &text,
                             Timestamp received_at, int followup_window_days) {
+    if (is_blank(text)) {
+        // Nothing to route or answer: no complaint, no follow-up. The event log says so, once per
+        // message (wadul-forward asks again about a row its caller did not mark handled).
+        const std::string note =
+            fmt::format("empty SMS from {} (inbound {}) stored without a complaint", sender, inbound_id);
+        Stmt seen(db, "SELECT 1 FROM event WHERE complaint_id IS NULL AND kind = 'note' AND detail = ?");
+        seen.bind(1, note);
+        if (!seen.step())
+            append_event(db, {std::nullopt, received_at, "note", "system", std::nullopt, std::nullopt, note});
+        return {CitizenSms::blank, std::nullopt};
+    }
     const Command cmd = parse_command(text);
     if (cmd.verb == Verb::cek && (cmd.ticket || cmd.bad_ticket || cmd.text_without_ticket.empty()))
         return {CitizenSms::query, std::nullopt};

@@ -68,11 +68,13 @@ void send_queue(Db &db, const Config &cfg, const ForwardOptions &opt, const Tran
 //              `followup_window_days` old: a `followup` event on it, no new complaint
 //   thanks     only thanks or an acknowledgement (is_thanks) for the citizen's complaint closed at
 //              most `followup_window_days` ago: a `followup` event on it, no new complaint, no reply
+//   blank      empty or white space only (is_blank): no complaint; a `note` event without a
+//              complaint records it (wadul-fetch decides this itself before calling, and logs it)
 //   complaint  anything else: a new complaint with its `received` event
 // An officer's command with a ticket from a number not registered to any agency is also logged as
 // a `rejected` event (a forgery or a wrong number) and then read as the citizen's message.
 // Sets inbound.complaint_id for complaint, followup and thanks. The caller holds the transaction.
-enum class CitizenSms { complaint, followup, thanks, query };
+enum class CitizenSms { complaint, followup, thanks, query, blank };
 struct Admission {
     CitizenSms kind = CitizenSms::complaint;
     std::optional<ComplaintRef> complaint; // the new complaint, or the one followed up

@@ -18,6 +18,11 @@ std::optional<std::string> normalize_msisdn(std::string_view raw) {
         }
     }
     if (digits.empty()) return std::nullopt;
+    // "00" is the ITU international prefix, written where others write "+": "0062812…".
+    if (!plus && digits.size() > 2 && digits.compare(0, 2, "00") == 0) {
+        plus = true;
+        digits.erase(0, 2);
+    }
     std::string national; // without the country code
     if (plus) {
         if (digits.compare(0, 2, "62") != 0) {

@@ -7,8 +7,8 @@
 
 namespace wadul {
 
-// "0812-3456-7001", "62812…", "+62 812…", "812…" → "+62812…". Other countries' "+…" numbers are kept
-// as written (digits only). Returns nullopt for anything that is not a plausible phone number
+// "0812-3456-7001", "62812…", "+62 812…", "0062 812…", "812…" → "+62812…". Other countries'
+// "+…" (or "00…") numbers are kept as "+" and their digits. Returns nullopt for anything that is not a plausible phone number
 // (too short or long, letters — an alphanumeric sender such as "TELKOMSEL" is not a number).
 std::optional<std::string> normalize_msisdn(std::string_view raw);
 

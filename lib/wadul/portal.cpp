@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -35,14 +34,36 @@ std::string join(const std::string &dir, const std::string &name) {
     return !dir.empty() && dir.back() == '/' ? dir + name : dir + "/" + name;
 }
 
-// nlohmann's messages start with "[json.exception.parse_error.101] "; the sysadmin needs the rest.
+// nlohmann's messages start with "[json.exception.parse_error.101] "; the sysadmin needs the rest
+// but the "; last read: '…'" nlohmann ends a parse error with, which quotes the file: the position
+// is enough to find the fault, and the file may hold what a warning mailed by cron must not.
 std::string json_reason(const std::exception &e) {
     std::string w = e.what();
     if (w.rfind("[json.exception.", 0) == 0) {
         const size_t sp = w.find("] ");
         if (sp != std::string::npos) w = w.substr(sp + 2);
     }
+    if (const size_t quote = w.find("; last read:"); quote != std::string::npos) w.erase(quote);
     return w;
+}
+
+// At most a few characters of a value from the file, for a message: its start, whole characters,
+// control characters shown as '?'.
+std::string excerpt(const std::string &s) {
+    constexpr size_t kChars = 32;
+    std::string out;
+    size_t chars = 0, i = 0;
+    for (; i < s.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        if ((c & 0xC0) != 0x80 && chars++ == kChars) break;
+        out += c < 0x20 || c == 0x7F ? '?' : static_cast<char>(c);
+    }
+    return i < s.size() ? out + "\u2026" : out;
+}
+
+size_t utf8_chars(const std::string &s) {
+    return static_cast<size_t>(
+        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 std::optional<std::string> optional_string(const json &o, const char *key) {
@@ -78,7 +99,8 @@ std::string set_aside(const std::string &inbox, const std::string &name) {
 }
 
 // The complaint files of the inbox, in name order: *.json, not dotfiles (the portal's files
-// being written), regular files only.
+// being written). Symbolic links and other files that are not regular are listed too, to be set
+// aside unread.
 std::vector<std::string> complaint_files(const std::string &inbox) {
     std::vector<std::string> names;
     DIR *d = ::opendir(inbox.c_str());
@@ -86,12 +108,63 @@ std::vector<std::string> complaint_files(const std::string &inbox) {
     while (const dirent *e = ::readdir(d)) {
         const std::string name = e->d_name;
         if (name.empty() || name[0] == '.' || !ends_with(name, ".json")) continue;
-        struct stat st;
-        if (::stat(join(inbox, name).c_str(), &st) == 0 && S_ISREG(st.st_mode)) names.push_back(name);
+        names.push_back(name);
     }
     ::closedir(d);
     std::sort(names.begin(), names.end());
     return names;
+}
+
+const char *file_kind(mode_t mode) {
+    if (S_ISLNK(mode)) return "a symbolic link";
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a named pipe";
+    if (S_ISSOCK(mode)) return "a socket";
+    if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+    return "not a regular file";
+}
+
+// What reading a portal file found: its content, or nullopt when it vanished (another run took
+// it). Throws Error(65) for a file that is not what the portal writes: anything but a regular
+// file (a symbolic link is not followed: the inbox is writable by the portal, the importer may
+// run as a user who can read more), or one larger than kPortalMaxFileBytes; other errors as
+// they come (74, 77).
+std::optional<std::string> read_portal_file(const std::string &path) {
+    // O_NONBLOCK: a named pipe put there must not hang the import; O_NOFOLLOW: a link fails ELOOP.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        const int err = errno;
+        if (err == ENOENT) return std::nullopt;
+        struct stat st;
+        if (err == ELOOP || (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)))
+            fail(kExitDataErr, "{}, not a regular file; not read", err == ELOOP ? "a symbolic link" : file_kind(st.st_mode));
+        fail(exit_for_errno(err, kExitIoErr), "cannot open: {}", std::strerror(err));
+    }
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st;
+    if (::fstat(fd, &st) != 0) fail(kExitIoErr, "cannot stat: {}", std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) fail(kExitDataErr, "{}, not a regular file; not read", file_kind(st.st_mode));
+    if (st.st_size > static_cast<off_t>(kPortalMaxFileBytes))
+        fail(kExitDataErr, "{} bytes, more than the {} a complaint file may have; not read",
+             static_cast<long long>(st.st_size), kPortalMaxFileBytes);
+    std::string content;
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n == 0) break;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            fail(exit_for_errno(errno, kExitIoErr), "cannot read: {}", std::strerror(errno));
+        }
+        content.append(buf, static_cast<size_t>(n));
+        // The file may grow while read: the limit holds for what is read, too.
+        if (content.size() > kPortalMaxFileBytes)
+            fail(kExitDataErr, "more than the {} bytes a complaint file may have; not read", kPortalMaxFileBytes);
+    }
+    return content;
 }
 
 struct Answer {
@@ -116,9 +189,12 @@ PortalComplaint parse_portal_complaint(const std::string &text) {
     c.id = required_string(o, "id");
     const std::string received = required_string(o, "received");
     const auto at = parse_iso8601(received);
-    if (!at) fail(kExitDataErr, "'received' is not an ISO 8601 time: '{}'", received);
+    if (!at) fail(kExitDataErr, "'received' is not an ISO 8601 time: '{}'", excerpt(received));
     c.received = *at;
     c.text = required_string(o, "text");
+    if (const size_t n = utf8_chars(c.text); n > kPortalMaxTextChars)
+        fail(kExitDataErr, "'text' is {} characters long, more than the {} a complaint may have", n,
+             kPortalMaxTextChars);
     c.name = optional_string(o, "name");
     c.account = optional_string(o, "account");
     if (const auto it = o.find("confidential"); it != o.end() && !it->is_null()) {
@@ -138,31 +214,32 @@ PortalImport import_portal(Db &db, const std::string &inbox, Timestamp now, Log 
     for (const auto &name : complaint_files(inbox)) {
         ++r.files;
         const std::string path = join(inbox, name);
-        std::string content;
-        {
-            std::ifstream in(path, std::ios::binary);
-            std::stringstream buf;
-            if (in) buf << in.rdbuf();
-            if (!in || in.bad()) {
-                const int err = errno;
-                if (err == ENOENT) { // another run took it meanwhile
-                    --r.files;
-                    continue;
-                }
-                log.error("cannot read portal file '{}': {}", path, std::strerror(err));
-                r.exit_code = worse(r.exit_code, exit_for_errno(err, kExitIoErr));
-                continue;
-            }
-            content = buf.str();
-        }
         PortalComplaint pc;
         try {
-            pc = parse_portal_complaint(content);
+            std::optional<std::string> content;
+            try {
+                content = read_portal_file(path);
+            } catch (const Error &e) {
+                if (e.code() == kExitDataErr) throw;
+                log.error("cannot read portal file '{}': {}", path, e.what());
+                r.exit_code = worse(r.exit_code, e.code());
+                continue;
+            }
+            if (!content) { // another run took it meanwhile
+                --r.files;
+                continue;
+            }
+            pc = parse_portal_complaint(*content);
             // A date ahead of the gateway's clock (beyond an hour of drift) would start the SOP's
             // deadlines in the future: the portal's clock or its export is wrong.
             if (pc.received > now + 3600)
                 fail(kExitDataErr, "'received' is in the future: {} (now {})", format_iso8601(pc.received),
                      format_iso8601(now));
+            // One long before would be overdue on arrival, its SLA clock run out before anyone saw
+            // it: a wrong date ("1900-01-01"), or an export replayed from an old backup.
+            if (pc.received < now - kPortalMaxAgeDays * 86400)
+                fail(kExitDataErr, "'received' is more than {} days ago: {} (now {})", kPortalMaxAgeDays,
+                     format_iso8601(pc.received), format_iso8601(now));
         } catch (const Error &e) {
             ++r.bad;
             r.exit_code = worse(r.exit_code, kExitDataErr);

@@ -5,6 +5,7 @@
 // crash at any point: the complaint's (source, external_id) and the answer's file name are the keys.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -27,8 +28,18 @@ struct PortalComplaint {
     bool confidential = false;
 };
 
+// Limits on what the portal hands over. A complaint's text is at most kPortalMaxTextChars
+// characters (code points; about 65 SMS parts, and what the router reads: kRouteReadChars); a
+// complaint file at most kPortalMaxFileBytes bytes (room for such a text with every character
+// escaped, and the other fields); `received` at most kPortalMaxAgeDays days before now (and at most
+// an hour after).
+constexpr size_t kPortalMaxTextChars = 10000;
+constexpr size_t kPortalMaxFileBytes = 1 << 20;
+constexpr long kPortalMaxAgeDays = 366;
+
 // Parses one complaint file's content. Throws Error(kExitDataErr) saying what is wrong: not JSON,
-// not an object, a missing or empty id/received/text, a field of the wrong type, an unreadable date.
+// not an object, a missing or empty id/received/text, a field of the wrong type, an unreadable date,
+// a text longer than kPortalMaxTextChars. Its message quotes no more than a few characters of the file.
 PortalComplaint parse_portal_complaint(const std::string &json);
 
 struct PortalImport {
@@ -42,7 +53,8 @@ struct PortalImport {
 // Imports every *.json file of `inbox` in name order, each in its own transaction; a file is
 // removed only after its complaint is committed (or found already stored). A bad file goes to
 // inbox/bad/ with a warning and the rest go on; so does one received more than an hour after
-// `now`. A missing inbox is no error (the portal may not be set up yet). Throws Error only when
+// `now` or more than kPortalMaxAgeDays days before it, one larger than kPortalMaxFileBytes, and a
+// *.json that is not a regular file (a symbolic link is moved, never followed or read). A missing inbox is no error (the portal may not be set up yet). Throws Error only when
 // the inbox itself cannot be read.
 PortalImport import_portal(Db &db, const std::string &inbox, Timestamp now, Log &log);
 

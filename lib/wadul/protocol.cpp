@@ -1,6 +1,8 @@
 #include "wadul/protocol.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <iterator>
 
 #include "wadul/textnorm.hpp"
 #include "wadul/ticket.hpp"
@@ -247,6 +249,27 @@ Command parse_command(std::string_view s) {
     const bool needs_text = c.verb == Verb::jawab || c.verb == Verb::tolak || c.verb == Verb::revisi;
     c.malformed = needs_text && c.text.empty();
     return c;
+}
+
+bool is_blank(std::string_view sms) {
+    static constexpr std::string_view kSpaces[] = {
+        "\xC2\xA0",                                                             // U+00A0 no-break space
+        "\xE2\x80\x80", "\xE2\x80\x81", "\xE2\x80\x82", "\xE2\x80\x83", // U+2000..U+200B
+        "\xE2\x80\x84", "\xE2\x80\x85", "\xE2\x80\x86", "\xE2\x80\x87", "\xE2\x80\x88",
+        "\xE2\x80\x89", "\xE2\x80\x8A", "\xE2\x80\x8B",
+        "\xE2\x80\xAF", "\xE2\x81\x9F", "\xE3\x80\x80", "\xEF\xBB\xBF", // U+202F, U+205F, U+3000, U+FEFF
+    };
+    for (size_t i = 0; i < sms.size();) {
+        if (std::string_view(" \t\r\n\f\v").find(sms[i]) != std::string_view::npos) {
+            ++i;
+            continue;
+        }
+        const auto space = std::find_if(std::begin(kSpaces), std::end(kSpaces),
+                                        [&](std::string_view s) { return sms.compare(i, s.size(), s) == 0; });
+        if (space == std::end(kSpaces)) return false;
+        i += space->size();
+    }
+    return true;
 }
 
 } // namespace wadul

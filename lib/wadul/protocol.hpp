@@ -40,6 +40,11 @@ const char *verb_name(Verb v);
 // complaint. Used for an SMS that follows an answered complaint, so it opens no new ticket.
 bool is_thanks(std::string_view sms, std::string_view ticket = {});
 
+// True when the SMS says nothing: empty, or white space only (spaces, tabs, line breaks, the
+// no-break, typographic and ideographic spaces, a zero-width space or BOM a phone leaves). Such an
+// SMS from a citizen opens no complaint: there is nothing to route or answer.
+bool is_blank(std::string_view sms);
+
 // True for the verbs only a registered officer may use.
 inline bool is_officer_verb(Verb v) {
     return v != Verb::none && v != Verb::cek;

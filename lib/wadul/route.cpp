@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -242,19 +243,44 @@ Router Router::from_store(Db &db, int min_samples) {
 bool Router::has_model() const { return impl_->model.has_value(); }
 const std::string &Router::model_error() const { return impl_->model_error; }
 
+std::string_view first_chars(std::string_view text, size_t chars) {
+    size_t seen = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        // A UTF-8 character starts at any byte but a continuation byte (10xxxxxx).
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && seen++ == chars) return text.substr(0, i);
+    }
+    return text;
+}
+
 RouteDecision Router::by_duty_words(std::string_view text) {
-    const std::vector<Token> toks = impl_->tokenize(text);
+    const std::vector<Token> toks = impl_->tokenize(first_chars(text, kRouteReadChars));
+    // Where each stem stands, ascending: a phrase's next word is a binary search away, so the
+    // matching costs the text's length, not its square (a long sentence without the next word
+    // was walked to its end once per occurrence of the first).
+    std::unordered_map<std::string_view, std::vector<size_t>> at;
+    for (size_t i = 0; i < toks.size(); ++i) at[toks[i].stem].push_back(i);
     std::vector<Match> matches;
+    std::vector<const std::vector<size_t> *> where;
     for (const auto &p : impl_->phrases) {
         const size_t n = p.stems.size();
-        for (size_t i = 0; i < toks.size(); ++i) {
-            if (toks[i].stem != p.stems[0]) continue;
+        where.clear();
+        for (const auto &stem : p.stems) {
+            const auto it = at.find(stem);
+            if (it == at.end()) break;
+            where.push_back(&it->second);
+        }
+        if (where.size() < n) continue; // a word of the phrase is not in the text
+        for (const size_t i : *where[0]) {
             // The words of a phrase in order, the earliest of each: near when at most kMaxGap other
             // words stand between them ("jalan rsk berlubang" still says "jalan berlubang"), apart
             // when further but in the same sentence.
             Match m{{i}, true, &p};
-            for (size_t j = i + 1; m.len() < n && j < toks.size() && toks[j].sentence == toks[i].sentence; ++j)
-                if (toks[j].stem == p.stems[m.len()]) m.pos.push_back(j);
+            while (m.len() < n) {
+                const auto &w = *where[m.len()];
+                const auto next = std::upper_bound(w.begin(), w.end(), m.pos.back());
+                if (next == w.end() || toks[*next].sentence != toks[i].sentence) break;
+                m.pos.push_back(*next);
+            }
             if (m.len() < n) continue;
             m.near = m.pos.back() - m.pos.front() + 1 - n <= kMaxGap;
             matches.push_back(std::move(m));
@@ -277,14 +303,40 @@ RouteDecision Router::by_duty_words(std::string_view text) {
         // kecamatan Sulang" says where, as "depan SD" does.
         return with_context && toks[m.start()].context ? std::min(w, 1.0) * kContextWeight : w;
     };
-    for (const auto &m : matches) {
+    // Both rules need the two matches to share a word, so only those are compared: per word, the
+    // matches using it, in runs of one phrase. A match of the same phrase (same length, same
+    // agency) never drops another, so a run of them ("jalan jalan ... jalan rusak": every "jalan"
+    // starts a match ending on the one "rusak") is skipped at once rather than walked.
+    struct Run {
+        const Phrase *phrase;
+        std::vector<size_t> matches;
+    };
+    std::vector<std::vector<Run>> using_word(toks.size());
+    for (size_t k = 0; k < matches.size(); ++k)
+        for (const size_t p : matches[k].pos) {
+            auto &runs = using_word[p];
+            if (runs.empty() || runs.back().phrase != matches[k].phrase) runs.push_back({matches[k].phrase, {}});
+            runs.back().matches.push_back(k);
+        }
+    std::vector<size_t> compared(matches.size(), matches.size()); // the m it was last compared with
+    for (size_t k = 0; k < matches.size(); ++k) {
+        const Match &m = matches[k];
         bool drop = false;
-        for (const auto &o : matches) {
-            if (&o == &m || (m.near && !o.near)) continue;
-            const bool contained = o.len() > m.len() && within(o, m);
-            const bool beaten = o.phrase->agency != m.phrase->agency && shares(o, m) && !within(m, o) &&
-                                ((o.near && !m.near) || o.start() < m.start());
-            drop = drop || contained || beaten;
+        for (size_t p = 0; p < m.len() && !drop; ++p) {
+            for (const auto &run : using_word[m.pos[p]]) {
+                if (run.phrase->agency == m.phrase->agency && run.phrase->stems.size() <= m.len()) continue;
+                for (const size_t j : run.matches) {
+                    if (compared[j] == k) continue;
+                    compared[j] = k;
+                    const Match &o = matches[j];
+                    if (m.near && !o.near) continue;
+                    const bool contained = o.len() > m.len() && within(o, m);
+                    const bool beaten = o.phrase->agency != m.phrase->agency && shares(o, m) && !within(m, o) &&
+                                        ((o.near && !m.near) || o.start() < m.start());
+                    if ((drop = contained || beaten)) break;
+                }
+                if (drop) break;
+            }
         }
         if (drop) continue;
         auto &b = best[m.phrase];
@@ -335,7 +387,7 @@ RouteDecision Router::by_duty_words(std::string_view text) {
 
 std::optional<RouteDecision> Router::by_model(std::string_view text) const {
     if (!impl_->model) return std::nullopt;
-    Prediction p = impl_->model->classify(text);
+    Prediction p = impl_->model->classify(first_chars(text, kRouteReadChars));
     RouteDecision d;
     // "no known words": the label is only the model's prior, which is not evidence about this text.
     if (p.label.empty() || p.reason.rfind("model: no known words", 0) == 0) {

@@ -32,6 +32,14 @@ struct RouteDecision {
     std::string reason;                // for the event log, e.g. "duty words: lampu jalan"
 };
 
+// The router reads a complaint's first kRouteReadChars characters (code points) only: enough for
+// any complaint a person writes (the portal refuses longer texts, a 65-part SMS has as many), while
+// a pasted book or a 255-part SMS costs no more to route than that. The whole text stays stored.
+constexpr size_t kRouteReadChars = 10000;
+
+// `text` cut after its first `chars` UTF-8 characters (never inside one).
+std::string_view first_chars(std::string_view text, size_t chars);
+
 // The two layers together: the registry's duty words (work from day one) and the learned
 // classifier (when one is trained). One object serves many complaints; not thread-safe.
 class Router {
@@ -46,6 +54,7 @@ public:
     // `min_samples` confirmed complaints is left out (route.min_samples).
     static Router from_store(Db &db, int min_samples = 0);
 
+    // Each reads only first_chars(text, kRouteReadChars).
     RouteDecision decide(std::string_view text);
     // The duty-word layer alone, and the model alone (nullopt when no model), for tests and `explain`.
     RouteDecision by_duty_words(std::string_view text);

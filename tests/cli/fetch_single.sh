@@ -41,4 +41,24 @@ fetch_ok
 expect_eq "$(q "SELECT sender, kind, complaint_id IS NULL, handled_at IS NOT NULL FROM inbound WHERE id = 3")" \
     "TELKOMSEL|citizen|1|1" "non-number sender"
 expect_eq "$(q "SELECT count(*) FROM complaint")" 2 "no complaint for a broadcast"
+
+# "0062…" is the international prefix written out: a phone number, and a complaint.
+printf '006281234567003\t-\tSampah menumpuk di depan pasar.\n' | "$MKSMS" "$T/phone"
+fetch_ok
+expect_eq "$(q "SELECT sender || '|' || (complaint_id IS NOT NULL) FROM inbound WHERE id = 4")" "+6281234567003|1" \
+    "a 0062 sender"
+expect_eq "$(q "SELECT reporter FROM complaint ORDER BY id DESC LIMIT 1")" "+6281234567003" "the 0062 reporter"
+
+# An empty SMS and one of spaces and a line break: stored, no complaint (no ack, no triage, no
+# admin's clock), handled, and logged.
+printf '+6281234567004\t-\t\n+6281234567004\t2026-11-28T10:00:00\t   \\n \n' | "$MKSMS" "$T/phone"
+fetch -v
+expect_eq "$rc" 0 "exit code, empty SMS"
+expect_eq "$(q "SELECT group_concat(r, ' ') FROM (SELECT quote(text) || '|' || (complaint_id IS NULL) || '|' ||
+                (handled_at IS NOT NULL) AS r FROM inbound WHERE sender = '+6281234567004' ORDER BY length(text))")" \
+    "''|1|1 '   
+ '|1|1" "empty SMS stored without a complaint"
+expect_eq "$(q "SELECT count(*) FROM complaint")" 3 "no complaint for an empty SMS"
+expect_eq "$(grep -c 'wadul-fetch: SMS from +6281234567004 stored without a complaint: empty message' "$T/err")" 2 \
+    "empty SMS logged"
 echo ok

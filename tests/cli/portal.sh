@@ -126,6 +126,32 @@ expect_eq "$(ls -A "$T/portal/in" | tr '\n' ' ')" ".WEB-2026-00003.json.tmp bad 
 expect_eq "$(q "SELECT count(*) FROM complaint WHERE external_id = 'WEB-2026-00001'")" 1 "a repeated id"
 expect_eq "$(q "SELECT count(*) FROM complaint WHERE external_id = 'WEB-2026-00006'")" 1 "the good file after the bad one"
 
+# A link to a file the importer may read (here a secret that is a valid complaint, even) is moved
+# to bad/ as a link, never followed; a text over 10,000 characters and a date from 1900 are
+# refused; a file that is not JSON is named by position, its content not quoted.
+printf 'rahasia:%s\n' "$(printf 's%.0s' $(seq 60))" >"$T/secret"
+printf '{"id": "WEB-2026-00050", "received": "2026-11-30T08:00:00+07:00", "text": "Rahasia."}\n' >"$T/secret.json"
+ln -s "$T/secret" "$T/portal/in/WEB-2026-00050.json"
+ln -s "$T/secret.json" "$T/portal/in/WEB-2026-00051.json"
+printf '{"id": "WEB-2026-00052", "received": "2026-11-30T08:00:00+07:00", "text": "%s"}\n' \
+    "$(printf 'jalan rusak %.0s' $(seq 834))" >"$T/portal/in/WEB-2026-00052.json"
+printf '{"id": "WEB-2026-00053", "received": "1900-01-01T00:00:00+07:00", "text": "Jalan rusak."}\n' \
+    >"$T/portal/in/WEB-2026-00053.json"
+cp "$T/secret" "$T/portal/in/WEB-2026-00054.json"
+tick
+fetch
+expect_eq "$rc" 65 "exit code, links, a long text, an old date"
+bad="$T/portal/in/bad"
+expect_eq "$(cat "$T/err")" "wadul-fetch: warning: cannot import portal file '$T/portal/in/WEB-2026-00050.json': a symbolic link, not a regular file; not read; moved to '$bad/WEB-2026-00050.json'
+wadul-fetch: warning: cannot import portal file '$T/portal/in/WEB-2026-00051.json': a symbolic link, not a regular file; not read; moved to '$bad/WEB-2026-00051.json'
+wadul-fetch: warning: cannot import portal file '$T/portal/in/WEB-2026-00052.json': 'text' is 10008 characters long, more than the 10000 a complaint may have; moved to '$bad/WEB-2026-00052.json'
+wadul-fetch: warning: cannot import portal file '$T/portal/in/WEB-2026-00053.json': 'received' is more than 366 days ago: 1900-01-01T00:00:00+07:00 (now 2026-11-30T$(date -u -d "@$((clock + 25200))" +%H:%M:%S)+07:00); moved to '$bad/WEB-2026-00053.json'
+wadul-fetch: warning: cannot import portal file '$T/portal/in/WEB-2026-00054.json': not valid JSON: parse error at line 1, column 1: syntax error while parsing value - invalid literal; moved to '$bad/WEB-2026-00054.json'" \
+    "stderr, links, a long text, an old date, not JSON"
+[ -L "$bad/WEB-2026-00050.json" ] && [ -L "$bad/WEB-2026-00051.json" ] || fail "the links were not moved as links"
+expect_eq "$(q "SELECT count(*) FROM complaint WHERE external_id BETWEEN 'WEB-2026-00050' AND 'WEB-2026-00054'")" 0 \
+    "complaints from refused files"
+
 # The modem gone: the portal's complaints still come in, the run exits 69.
 printf '{"id": "WEB-2026-00007", "received": "2026-11-30T09:00:00+07:00", "text": "Pasar becek."}\n' \
     >"$T/portal/in/WEB-2026-00007.json"

@@ -20,6 +20,13 @@ TEST_CASE("Indonesian numbers normalise to +62") {
     CHECK(normalize_msisdn("81234567001") == "+6281234567001");
     CHECK(normalize_msisdn("(0295) 691234") == "+62295691234");
     CHECK(normalize_msisdn("+60123456789") == "+60123456789");
+    // "00" is the international prefix, as "+" is.
+    CHECK(normalize_msisdn("006281234567001") == "+6281234567001");
+    CHECK(normalize_msisdn("0062 812-3456-7001") == "+6281234567001");
+    CHECK(normalize_msisdn("0062 0812 3456 7001") == "+6281234567001");
+    CHECK(normalize_msisdn("0060123456789") == "+60123456789");
+    CHECK_FALSE(normalize_msisdn("0062"));
+    CHECK_FALSE(normalize_msisdn("00"));
     CHECK_FALSE(normalize_msisdn("TELKOMSEL"));
     CHECK_FALSE(normalize_msisdn("3636"));
     CHECK_FALSE(normalize_msisdn(""));

@@ -541,6 +541,29 @@ TEST_CASE("a citizen's further SMS joins the open complaint and reaches the offi
     CHECK(w.count("SELECT count(*) FROM complaint") == 2);
 }
 
+TEST_CASE("an empty SMS opens no complaint, decided by wadul-fetch or left to wadul-forward") {
+    World w;
+    // Decided where it is stored: no complaint, nothing linked, the log says so.
+    const auto in = w.sms(kCitizen, " \n\t");
+    CHECK(w.count("SELECT count(*) FROM complaint") == 0);
+    CHECK(w.count("SELECT count(*) FROM inbound WHERE id = " + std::to_string(in) + " AND complaint_id IS NULL") == 1);
+    // Left undecided by wadul-fetch (no admission): wadul-forward's fallback decides the same.
+    w.now += 60;
+    Stmt(w.db, "INSERT INTO inbound(sender, sent_at, received_at, text, parts, kind) VALUES (?, ?, ?, ?, 1, "
+               "'citizen')")
+        .args(kCitizen, w.now, w.now, "\xC2\xA0 \xE3\x80\x80") // no-break and ideographic spaces
+        .run();
+    w.run();
+    CHECK(w.count("SELECT count(*) FROM complaint") == 0);
+    CHECK(w.count("SELECT count(*) FROM inbound WHERE handled_at IS NULL OR complaint_id IS NOT NULL") == 0);
+    CHECK(w.queued(kCitizen, "ack").empty());
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'note' AND complaint_id IS NULL AND detail LIKE "
+                  "'empty SMS from " + kCitizen + " (inbound %) stored without a complaint'") == 2);
+    // A word after the spaces is a complaint.
+    w.sms(kCitizen, "  \xC2\xA0 jalan rusak ");
+    CHECK(w.count("SELECT count(*) FROM complaint") == 1);
+}
+
 TEST_CASE("a further SMS before forwarding travels inside the forward") {
     World w;
     const auto cid = w.complaint_of(w.sms(kCitizen, "Jembatan retak"));

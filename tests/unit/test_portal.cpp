@@ -98,6 +98,25 @@ TEST_CASE("a complaint file parses; what is wrong with a bad one is named") {
           "'received' is not an ISO 8601 time: '3 Nov 2026'");
     CHECK(reason(R"({"id": "X", "received": "2026-11-03", "text": "a", "confidential": "ya"})") ==
           "'confidential' is not true or false");
+
+    // A message quotes at most a few characters of the file: the position finds the fault, and
+    // the file may hold what a warning mailed by cron must not show.
+    const std::string secret(200, 's');
+    std::string r = reason("{\"id\": \"" + secret);
+    CHECK(r.rfind("not valid JSON: parse error at line 1, column ", 0) == 0);
+    CHECK(r.find("ssss") == std::string::npos);
+    r = reason("root:" + secret + ":19000:0:99999:7:::");
+    CHECK(r.find("root") == std::string::npos);
+    CHECK(r.find("ssss") == std::string::npos);
+    r = reason(R"({"id": "X", "received": ")" + secret + R"(", "text": "a"})");
+    CHECK(r == "'received' is not an ISO 8601 time: '" + std::string(32, 's') + "\u2026'");
+
+    // The text: 10,000 characters (not bytes) at most.
+    std::string text;
+    for (size_t i = 0; i < kPortalMaxTextChars; ++i) text += "\xC3\xA9"; // é
+    const std::string head = R"({"id": "X", "received": "2026-11-03", "text": ")";
+    CHECK(parse_portal_complaint(head + text + "\"}").text == text);
+    CHECK(reason(head + text + "x\"}") == "'text' is 10001 characters long, more than the 10000 a complaint may have");
 }
 
 TEST_CASE("import: good files become web complaints, bad ones go to bad/, dotfiles stay") {
@@ -157,6 +176,41 @@ TEST_CASE("import: good files become web complaints, bad ones go to bad/, dotfil
     CHECK(names_in(in.path / "bad") ==
           std::vector<std::string>{"a-broken.json", "a-broken.json.1", "d-noid.json", "e-baddate.json",
                                    "h-future.json"});
+}
+
+TEST_CASE("import: dates over a year old, symbolic links, pipes and huge files go to bad/ unread") {
+    Db db = Db::memory();
+    Log log{"test", 0, true};
+    TempDir in, outside;
+    // 365 days before the gateway's clock is late but plausible; 1900, or 367 days, is not.
+    put(in, "a-year.json", R"({"id": "WEB-1", "received": "2025-11-30T12:00:00+07:00", "text": "Setahun lalu."})");
+    put(in, "b-1900.json", R"({"id": "WEB-2", "received": "1900-01-01T00:00:00+07:00", "text": "Kuno."})");
+    put(in, "c-367.json", R"({"id": "WEB-3", "received": "2025-11-28T12:00:00+07:00", "text": "Terlalu lama."})");
+    // A link to a file the importer could read: a good complaint, even. Never followed.
+    put(outside, "shadow", kMinimal);
+    fs::create_symlink(outside.path / "shadow", in.path / "d-link.json");
+    fs::create_symlink(outside.path / "nowhere", in.path / "e-dangling.json");
+    REQUIRE(::mkfifo(in.file("f-pipe.json").c_str(), 0644) == 0);
+    fs::create_directory(in.path / "g-dir.json");
+    // Larger than any complaint file can be, whatever it says.
+    put(in, "h-huge.json", R"({"id": "WEB-4", "received": "2026-11-03T10:00:00Z", "text": "Besar.")" +
+                               std::string(kPortalMaxFileBytes, ' ') + "}");
+
+    const auto r = import_portal(db, in.path.string(), kNow, log);
+    CHECK(r.files == 8);
+    CHECK(r.imported == 1);
+    CHECK(r.bad == 7);
+    CHECK(r.exit_code == kExitDataErr);
+    CHECK(log.warnings() == 7);
+    CHECK(text_of(db, "SELECT group_concat(external_id) FROM complaint") == "WEB-1");
+    CHECK(names_in(in.path) == std::vector<std::string>{"bad"});
+    CHECK(names_in(in.path / "bad") == std::vector<std::string>{"b-1900.json", "c-367.json", "d-link.json",
+                                                                 "e-dangling.json", "f-pipe.json", "g-dir.json",
+                                                                 "h-huge.json"});
+    // The links moved as links; what they point to untouched.
+    CHECK(fs::is_symlink(in.path / "bad" / "d-link.json"));
+    CHECK(fs::read_symlink(in.path / "bad" / "d-link.json") == outside.path / "shadow");
+    CHECK(slurp(outside.file("shadow")) == kMinimal);
 }
 
 TEST_CASE("import after a crash between commit and removal: the file is removed, no duplicate") {

@@ -186,3 +186,13 @@ TEST_CASE("thanks and acknowledgements, and what is not") {
     CHECK_FALSE(is_thanks("TERIMA " + T, T));
     CHECK_FALSE(is_thanks("CEK " + T + " terima kasih", T));
 }
+
+TEST_CASE("a blank SMS: nothing but white space, of any script") {
+    CHECK(is_blank(""));
+    CHECK(is_blank(" \t\r\n"));
+    CHECK(is_blank("\xC2\xA0\xE3\x80\x80\xE2\x80\x8B\xEF\xBB\xBF")); // no-break, ideographic, zero-width, BOM
+    CHECK_FALSE(is_blank("."));
+    CHECK_FALSE(is_blank("  a  "));
+    CHECK_FALSE(is_blank("\xC2\xA0\xC3\xA9")); // é after a no-break space
+    CHECK_FALSE(is_blank("\xE2\x80")); // a cut character is not white space
+}

@@ -590,3 +590,48 @@ TEST_CASE("cron runs retrain at most every route.retrain_every minutes") {
     s.assign(s.complaint("jalan aspal berlubang", trained + 10 * 3600), "DPU", false, trained + 10 * 3600 + 60);
     CHECK(route_pending(s.db, s.cfg, trained + 10 * 3600 + 120, s.log).retrained);
 }
+
+TEST_CASE("the router reads the first kRouteReadChars characters, whole ones") {
+    CHECK(first_chars("jalan", 10) == "jalan");
+    CHECK(first_chars("jalan", 3) == "jal");
+    CHECK(first_chars("d\xC3\xA9pan", 2) == "d\xC3\xA9"); // "dépan": é is two bytes, one character
+    CHECK(first_chars("d\xC3\xA9pan", 1) == "d");
+    CHECK(first_chars("", 0).empty());
+
+    Router r(duties());
+    std::string filler;
+    while (filler.size() < kRouteReadChars - 100) filler += "mohon perhatian bapak ";
+    auto d = r.decide(filler + "jalan rusak");
+    REQUIRE(d.agency);
+    CHECK(*d.agency == "DPU");
+    // The duty words after the first 10,000 characters are not read: the text is stored whole,
+    // but a pasted book costs no more to route than a long complaint.
+    while (filler.size() < kRouteReadChars) filler += "mohon perhatian bapak ";
+    d = r.decide(filler + "jalan rusak");
+    CHECK_FALSE(d.agency);
+    CHECK(d.reason == "no duty word matched");
+}
+
+TEST_CASE("long texts: what a short one would say, at any length") {
+    Router r(duties());
+    // A megabyte of one phrase (the audit's: 35 s, then a hung cron tick, with the comparison of
+    // every match with every other). Still a road, read from its first 10,000 characters.
+    std::string big;
+    for (int i = 0; i < 80000; ++i) big += "jalan rusak ";
+    auto d = r.decide(big);
+    REQUIRE(d.agency);
+    CHECK(*d.agency == "DPU");
+    CHECK(d.reason == r.decide("jalan rusak").reason);
+    CHECK(d.confidence == doctest::Approx(r.decide("jalan rusak").confidence));
+    // Many starts of a phrase before its one last word: the nearest "jalan" still makes it near,
+    // and a lamp before it still heads the noun phrase.
+    std::string many;
+    for (int i = 0; i < 1500; ++i) many += "jalan ";
+    d = r.decide(many + "rusak");
+    REQUIRE(d.agency);
+    CHECK(d.reason == "duty words: jalan rusak");
+    d = r.decide(many + "lampu jalan rusak");
+    REQUIRE(d.agency);
+    CHECK(*d.agency == "DISHUB");
+    CHECK(d.reason.find("lampu jalan") != std::string::npos);
+}
