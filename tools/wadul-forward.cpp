@@ -1,5 +1,6 @@
 // wadul-forward: officers' replies into events, complaints to officers, answers to citizens, and
 // the outbound SMS queue (see wadul-forward(1)).
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -65,7 +66,12 @@ int main(int argc, char **argv) {
         }
         if (retry->parsed()) {
             int rc = 0;
+            // "retry 7 7" means message 7, once: the second would find it queued and fail.
+            std::vector<std::int64_t> seen;
             for (auto id : ids) {
+                if (std::find(seen.begin(), seen.end(), id) != seen.end())
+                    continue;
+                seen.push_back(id);
                 if (wadul::retry(db, id, ctx.now())) {
                     ctx.log.info("message {} queued again", id);
                 } else {

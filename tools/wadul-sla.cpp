@@ -13,7 +13,7 @@ int main(int argc, char **argv) {
     CommonOptions opts;
     add_common_options(app, opts);
     bool check_only = false;
-    app.add_flag("--check", check_only, "Do not sweep: print nothing, exit 1 when any deadline is breached");
+    auto *check_all = app.add_flag("--check", check_only, "Do not sweep: print nothing, exit 1 when any deadline is breached");
     auto *status = app.add_subcommand("status", "List open complaints by time left, overdue first");
     std::string agency, format = "table";
     bool check = false;
@@ -22,6 +22,14 @@ int main(int argc, char **argv) {
         ->option_text("table|json|tsv");
     status->add_flag("--check", check, "Exit 1 when any listed deadline is breached");
     app.require_subcommand(0, 1);
+    // "--check status" would be the silent check with the listing dropped, or the listing with
+    // its check: which one is not for us to guess.
+    app.callback([&] {
+        if (status->parsed() && check_all->count() > 0)
+            throw CLI::ExcludesError("--check before 'status' is the sweep's silent check: use 'wadul-sla status "
+                                     "--check' for the listing and its exit code, or 'wadul-sla --check' alone",
+                                     CLI::ExitCodes::ExcludesError);
+    });
     return run_tool(app, argc, argv, opts, [&](Context &ctx) {
         const Calendar cal = Calendar::from_config(ctx.cfg);
         const CivilTime today = to_civil(ctx.now());

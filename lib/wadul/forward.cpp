@@ -11,6 +11,7 @@
 #include "wadul/msisdn.hpp"
 #include "wadul/outbox.hpp"
 #include "wadul/protocol.hpp"
+#include "wadul/sla.hpp"
 #include "wadul/store.hpp"
 
 namespace wadul {
@@ -513,6 +514,9 @@ void Job::query(const Row &r, const Command &cmd) {
         if (c && c->reporter != r.sender) {
             rejected(r, c->id, std::nullopt, std::nullopt, fmt::format("CEK {}: not the reporter's ticket", c->ticket));
             c.reset();
+        } else if (!c) {
+            // Guessing tickets leaves a trace too (wadul-forward(1), CITIZENS).
+            rejected(r, std::nullopt, std::nullopt, std::nullopt, fmt::format("CEK {}: unknown ticket", *cmd.ticket));
         }
         if (!c)
             return reply_unknown(r, *cmd.ticket);
@@ -523,8 +527,13 @@ void Job::query(const Row &r, const Command &cmd) {
         if (q.step())
             c = read_complaint(q);
     }
-    if (!c)
-        return reply_unknown(r, cmd.text_without_ticket.empty() ? "-" : cut_utf8(cmd.text_without_ticket, 12));
+    if (!c) {
+        const std::string named = cmd.text_without_ticket.empty() ? "-" : cut_utf8(cmd.text_without_ticket, 12);
+        rejected(r, std::nullopt, std::nullopt, std::nullopt,
+                 cmd.bad_ticket ? fmt::format("CEK {}: mistyped ticket", named)
+                                : std::string("CEK: no complaint from this number"));
+        return reply_unknown(r, named);
+    }
     Stmt(db_, "UPDATE inbound SET complaint_id = ? WHERE id = ?").args(c->id, r.id).run();
     reply_status(r, *c);
 }
@@ -540,6 +549,10 @@ void Job::followup(const Row &r, const ComplaintInfo &c) {
 }
 
 void Job::notifications() {
+    // wadul-sla queued these one tick ago; the replies just handled may have ended their stage.
+    for (const auto &c : cancel_stale_steps(db_, cfg_, opt_.now))
+        log_.info("message {} ({}) to {} for complaint {} cancelled: {}", c.id, c.purpose, c.recipient, c.ticket,
+                  c.why);
     acks();
     forwards();
     approvals();
@@ -634,6 +647,23 @@ void Job::forwards() {
 }
 
 void Job::approvals() {
+    // Approval requests for an answer that is no longer waiting (approved by the system, closed
+    // by an admin, sent back by REVISI): the head must not be asked about it.
+    {
+        std::vector<std::int64_t> ids;
+        {
+            Stmt q(db_, "SELECT o.id FROM outbound o JOIN complaint c ON c.id = o.complaint_id "
+                        "WHERE o.status = 'queued' AND o.purpose = 'approval' AND c.status <> 'answered'");
+            while (q.step())
+                ids.push_back(q.i64(0));
+        }
+        if (!ids.empty()) {
+            Tx tx(db_);
+            for (auto id : ids)
+                cancel(db_, id, opt_.now, "superseded: the answer no longer waits for approval");
+            tx.commit();
+        }
+    }
     each_complaint(db_, "SELECT id FROM complaint WHERE status = 'answered' ORDER BY id", [&](const ComplaintInfo &c) {
         const auto ans = latest_event(db_, c.id, "'answered'");
         if (!ans || !c.agency_id)
@@ -644,6 +674,18 @@ void Job::approvals() {
                                std::string(cfg_.forward.approval ? "no head of agency registered"
                                                                  : "approval off (forward.approval)")});
             return;
+        }
+        // A newer JAWAB replaced the answer: asking about the old text would have SETUJU approve
+        // a text the head may not have read.
+        {
+            Stmt old(db_, "SELECT id FROM outbound WHERE complaint_id = ? AND purpose = 'approval' AND status = 'queued' "
+                          "AND dedupe NOT LIKE ?");
+            old.args(c.id, fmt::format("appr:{}:%", ans->id));
+            std::vector<std::int64_t> ids;
+            while (old.step())
+                ids.push_back(old.i64(0));
+            for (auto id : ids)
+                cancel(db_, id, opt_.now, "superseded: a newer answer (JAWAB) replaced it");
         }
         // JAWAB made sure the answer fits; cutting is left for an answer stored under a larger
         // forward.max_parts, so that the head still hears of it.

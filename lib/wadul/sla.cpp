@@ -1,7 +1,9 @@
 #include "wadul/sla.hpp"
 
 #include <algorithm>
+#include <cinttypes>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <unordered_map>
@@ -10,6 +12,7 @@
 
 #include "wadul/complaint.hpp"
 #include "wadul/error.hpp"
+#include "wadul/outbox.hpp"
 #include "wadul/store.hpp"
 
 namespace wadul {
@@ -77,6 +80,9 @@ void build(const Deadlines &dl, const Config &cfg, std::int64_t cid, const std::
 // ended late between two sweeps (bound: now - kLookbackDays).
 constexpr const char *kInScope = "(c.status NOT IN ('closed', 'received') OR c.updated_at >= ?)";
 Timestamp scope_since(Timestamp now) { return now - static_cast<Timestamp>(kLookbackDays) * 86400; }
+// The event kinds StageMachine acts on: those that start or end a stage, and pauses.
+const std::string kStageKinds = "'triaged', 'refused', 'routed', 'assigned', 'accepted', 'revision', 'answered', "
+                                "'approved', 'delivered', 'closed', 'paused', 'resumed'";
 } // namespace
 
 void for_each_stage(Db &db, const Calendar &cal, const Config &cfg, Timestamp now, bool current_only,
@@ -91,9 +97,7 @@ void for_each_stage(Db &db, const Calendar &cal, const Config &cfg, Timestamp no
     // two sweeps. Only the kinds that start, end or mark a stage are read.
     Stmt s(db, std::string("SELECT c.id, c.ticket, e.id, e.at, e.kind, e.agency_id, e.detail FROM complaint c ") +
                "JOIN event e ON e.complaint_id = c.id WHERE " + kInScope +
-               " AND e.kind IN ('triaged', 'refused', 'routed', 'assigned', 'accepted', 'revision', 'answered', "
-               "'approved', 'delivered', 'closed', 'paused', 'resumed', 'reminded', 'escalated', 'breached') "
-               "ORDER BY c.id, e.at, e.id");
+               " AND e.kind IN (" + kStageKinds + ", 'reminded', 'escalated', 'breached') ORDER BY c.id, e.at, e.id");
     s.bind(1, scope_since(now));
     std::vector<StageClock> stages;
     std::vector<Ev> events;
@@ -323,6 +327,66 @@ SweepResult sweep(Db &db, const Calendar &cal, const Config &cfg, Timestamp now)
     });
     tx.commit();
     return res;
+}
+
+std::vector<StaleStep> cancel_stale_steps(Db &db, const Config &cfg, Timestamp now) {
+    std::vector<StaleStep> out;
+    // Most runs have nothing queued: no write lock for them (a long sweep may hold it).
+    {
+        Stmt any(db, "SELECT 1 FROM outbound WHERE status = 'queued' AND purpose IN ('reminder', 'escalation') LIMIT 1");
+        if (!any.step()) return out;
+    }
+    // In one transaction with the cancelling: a reply recorded meanwhile is seen, or waits.
+    Tx tx(db);
+    struct Queued {
+        std::int64_t id, complaint_id;
+        std::string dedupe, purpose, recipient, ticket;
+    };
+    std::vector<Queued> rows;
+    {
+        Stmt q(db, "SELECT o.id, o.complaint_id, o.dedupe, o.purpose, o.recipient, c.ticket FROM outbound o "
+                   "JOIN complaint c ON c.id = o.complaint_id "
+                   "WHERE o.status = 'queued' AND o.purpose IN ('reminder', 'escalation') ORDER BY o.complaint_id, o.id");
+        while (q.step()) rows.push_back({q.i64(0), q.i64(1), q.str(2), q.str(3), q.str(4), q.str(5)});
+    }
+    // Each of those complaints replayed as the sweep replays it (same kinds, same order).
+    std::map<std::int64_t, StageMachine> machines;
+    {
+        Stmt e(db, "SELECT complaint_id, id, at, kind, agency_id FROM event WHERE complaint_id IN "
+                   "(SELECT complaint_id FROM outbound WHERE status = 'queued' AND purpose IN ('reminder', 'escalation')) "
+                   "AND kind IN (" + kStageKinds + ") ORDER BY complaint_id, at, id");
+        while (e.step()) {
+            auto it = machines.try_emplace(e.i64(0), cfg.sla.pause_on_citizen).first;
+            it->second.apply(e.i64(2), event_kind(e.str(3)), e.opt_i64(4), e.i64(1));
+        }
+    }
+    for (const Queued &r : rows) {
+        // sla:COMPLAINT:STAGE-EVENT:STEP:ROUND:PHONE, as Sweeper::queue writes it.
+        std::int64_t cid = 0, start = 0;
+        if (std::sscanf(r.dedupe.c_str(), "sla:%" SCNd64 ":%" SCNd64 ":", &cid, &start) != 2) continue;
+        const auto m = machines.find(r.complaint_id);
+        const StageMachine *sm = m == machines.end() ? nullptr : &m->second;
+        const StageSpan *cur = sm ? sm->current() : nullptr;
+        std::string about = "stage";
+        if (sm)
+            for (const auto &sp : sm->spans())
+                if (sp.start_event == start) about = std::string(stage_name(sp.stage)) + " stage";
+        std::string why;
+        if (!cur)
+            why = sm && sm->closed() ? "the complaint was closed" : "the " + about + " has ended";
+        else if (cur->start_event != start)
+            why = fmt::format("the {} has ended (now in {} {} stage)", about,
+                              about == std::string(stage_name(cur->stage)) + " stage" ? "a new" : "the",
+                              stage_name(cur->stage));
+        else if (sm->paused_at(now))
+            why = "the complaint is paused (waiting on the citizen)";
+        if (why.empty()) continue;
+        why = "stale: " + why + " before it was sent";
+        cancel(db, r.id, now, why);
+        out.push_back({r.id, r.purpose, r.recipient, r.ticket, why});
+    }
+    tx.commit();
+    return out;
 }
 
 } // namespace wadul

@@ -60,6 +60,19 @@ struct SweepResult {
 // again at the same `now` changes nothing.
 SweepResult sweep(Db &db, const Calendar &cal, const Config &cfg, Timestamp now);
 
+// A queued reminder or escalation cancelled because the stage it was about is over.
+struct StaleStep {
+    std::int64_t id = 0; // outbound id
+    std::string purpose, recipient, ticket, why;
+};
+
+// For wadul-forward, between the officers' replies and the modem: cancels (outbox `cancel`) each
+// queued `reminder`/`escalation` whose stage span (the STAGE-EVENT of its dedupe key) is no
+// longer the complaint's current one as StageMachine replays it: the stage ended (TERIMA, JAWAB,
+// SETUJU, ...), the complaint was routed or assigned again, closed, or paused (waiting on the
+// citizen). Replays only the complaints that have such rows queued; one transaction.
+std::vector<StaleStep> cancel_stale_steps(Db &db, const Config &cfg, Timestamp now);
+
 // `wadul-sla status`: open complaints by time left, overdue first.
 enum class StatusFormat { table, json, tsv };
 struct StatusRow {

@@ -68,11 +68,21 @@ expect_eq "$(q "SELECT count(DISTINCT at) FROM event e JOIN complaint c ON c.id 
 # CEK: the citizen's own ticket gets the stage and agency; someone else's gets nothing.
 sms $CITIZEN "cek $t"
 sms $STRANGER "CEK $t"
+sms $STRANGER "CEK 000001Y" # a valid ticket nobody has
+sms $STRANGER "CEK 000001X" # mistyped
+sms +6289900000008 "CEK"    # no complaint from that number
 cycle
 expect_has "$(sent_to $CITIZEN)" "Tiket $t: selesai (Dinas Pekerjaan Umum dan Penataan Ruang)" "CEK reply"
 expect_has "$(sent_to $STRANGER)" "tidak ditemukan" "CEK of someone else's ticket"
 expect_not "$(sent_to $STRANGER)" "Dinas" "CEK of someone else's ticket"
 expect_eq "$(q "SELECT count(*) FROM complaint")" 1 "CEK opens no complaint"
+# Each CEK answered "not found" is logged, with the complaint when the ticket names one.
+expect_eq "$(q "SELECT coalesce(c.ticket, '-') || ' ' || e.actor || ' ' || e.detail FROM event e
+                LEFT JOIN complaint c ON c.id = e.complaint_id WHERE e.kind = 'rejected' ORDER BY e.id")" \
+    "$t $STRANGER CEK $t: not the reporter's ticket
+- $STRANGER CEK 000001Y: unknown ticket
+- $STRANGER CEK 000001X: mistyped ticket
+- +6289900000008 CEK: no complaint from this number" "rejected CEK events"
 
 # A further SMS while the complaint is open joins it and reaches the officer.
 sms $CITIZEN "Pohon tumbang menutup jalan di depan SD Negeri 2 Pamotan"

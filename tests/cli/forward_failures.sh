@@ -39,6 +39,15 @@ expect_eq "$(head -1 "$T/list" | cut -f1-3)" "id	status	attempts" "tsv header"
 forward_ok
 expect_eq "$(cut -f1 "$T/sent")" "$C1" "sent after retry"
 expect_eq "$(q "SELECT status FROM outbound WHERE id = $id1")" sent "status after retry"
+# Sent again: a repeated id is one message, retried once.
+q "UPDATE outbound SET status = 'unknown' WHERE id = $id1"
+rc=0
+"$FWD" -c "$T/wadul.toml" retry "$id1" "$id1" 2>"$T/err" || rc=$?
+expect_eq "$rc" 0 "exit of retry with a repeated id"
+[ ! -s "$T/err" ] || fail "retry with a repeated id: $(cat "$T/err")"
+expect_eq "$(q "SELECT status FROM outbound WHERE id = $id1")" queued "status after retry with a repeated id"
+forward_ok
+expect_eq "$(cut -f1 "$T/sent")" "$C1" "sent once after retry with a repeated id"
 rc=0
 "$FWD" -c "$T/wadul.toml" retry 9999 2>"$T/err" || rc=$?
 expect_eq "$rc" 65 "exit of retry with an unknown id"

@@ -113,6 +113,11 @@ expect 1 "status --check with a breach" env WADUL_NOW=2026-01-12T10:00:00+07:00 
 grep -q AAA1111 "$T/out" || fail "status --check lists nothing"
 expect 1 "--check with a breach" env WADUL_NOW=2026-01-12T10:00:00+07:00 "$SLA" --check
 [ -s "$T/out" ] && fail "--check printed: $(cat "$T/out")"
+# --check before 'status' is ambiguous (the silent check, or the listing's?): a usage error.
+expect 64 "--check status" env WADUL_NOW=2026-01-14T10:00:00+07:00 "$SLA" --check status
+[ -s "$T/out" ] && fail "--check status printed: $(cat "$T/out")"
+grep -q "^wadul-sla: error: --check before 'status' is the sweep's silent check: use 'wadul-sla status --check'" "$T/err" ||
+    fail "--check status diagnostic: $(cat "$T/err")"
 expect 0 "status --check --agency without a breach" env WADUL_NOW=2026-01-12T10:00:00+07:00 "$SLA" status --check --agency DINKES
 expect 64 "status --agency of an unknown agency" "$SLA" status --check --agency NOPE
 grep -q "^wadul-sla: error: unknown agency 'NOPE': not in the registry" "$T/err" || fail "unknown agency: $(cat "$T/err")"

@@ -331,6 +331,8 @@ TEST_CASE("the whole cycle: ack, forward, TERIMA, JAWAB, SETUJU, answer delivere
     CHECK(contains(appr[0], "Jalan sudah diaspal ulang tanggal 3 Maret."));
     CHECK(contains(appr[0], "SETUJU " + t));
     CHECK(w.queued(kCitizen, "answer").empty());
+    // The request goes out before the head replies (a request still queued at SETUJU is cancelled).
+    w.send();
 
     w.sms(kHead, "Setuju " + t);
     w.run();
@@ -369,6 +371,49 @@ TEST_CASE("REVISI sends the answer back to the liaison; the new JAWAB asks for a
     CHECK(w.status(cid) == "answered");
     CHECK(w.queued(kHead, "approval").size() == 2);
     CHECK(w.queued(kCitizen, "answer").empty());
+}
+
+TEST_CASE("an approval request not yet sent is cancelled when a newer JAWAB replaces its answer") {
+    World w;
+    const auto cid = w.forwarded_complaint();
+    const auto t = w.ticket(cid);
+    w.send();
+    w.sms(kLiaison, "JAWAB " + t + " jawaban pertama");
+    w.run(); // as --no-send: the request waits in the queue
+    w.sms(kLiaison, "JAWAB " + t + " jawaban kedua");
+    w.run();
+    CHECK(w.count("SELECT count(*) FROM outbound WHERE purpose = 'approval' AND status = 'failed' AND "
+                  "last_error = 'superseded: a newer answer (JAWAB) replaced it' AND text LIKE '%jawaban pertama%'") == 1);
+    w.send();
+    int requests = 0;
+    for (const auto &s : w.sent)
+        if (s.first == kHead && contains(s.second, "Balas: SETUJU")) {
+            ++requests;
+            CHECK(contains(s.second, "jawaban kedua"));
+        }
+    CHECK(requests == 1);
+    // SETUJU approves the text the head was asked about.
+    w.sms(kHead, "SETUJU " + t);
+    w.run();
+    const auto ans = w.queued(kCitizen, "answer");
+    REQUIRE(ans.size() == 1);
+    CHECK(contains(ans[0], "jawaban kedua"));
+}
+
+TEST_CASE("an approval request still queued when the head already approved is not sent") {
+    World w;
+    const auto cid = w.forwarded_complaint();
+    const auto t = w.ticket(cid);
+    w.send();
+    w.sms(kLiaison, "JAWAB " + t + " sudah diperbaiki");
+    w.run(); // the modem was away: the request waits
+    w.sms(kHead, "SETUJU " + t); // the liaison showed the head the answer in person
+    w.run();
+    CHECK(w.status(cid) == "approved");
+    CHECK(w.count("SELECT count(*) FROM outbound WHERE purpose = 'approval' AND status = 'failed' AND "
+                  "last_error = 'superseded: the answer no longer waits for approval'") == 1);
+    w.send();
+    for (const auto &s : w.sent) CHECK_FALSE(contains(s.second, "Balas: SETUJU"));
 }
 
 TEST_CASE("TOLAK sends the complaint back to triage") {
@@ -431,6 +476,7 @@ TEST_CASE("a repeated JAWAB: the same text is ignored, after approval it is refu
     w.run();
     CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'answered'") == 1);
     CHECK(w.queued(kHead, "approval").size() == 1);
+    w.send(); // the head reads the request, then approves
     w.sms(kHead, "SETUJU " + t);
     w.run();
     w.sms(kLiaison, "JAWAB " + t + " jawaban lain");
@@ -724,6 +770,7 @@ TEST_CASE("a JAWAB too long for the head's request or the citizen's SMS is refus
                 REQUIRE(appr.size() == 1);
                 CHECK(contains(appr[0], fits + " | Balas: SETUJU")); // whole, not cut
                 CHECK(sms_parts(appr[0]) <= w.cfg.forward.max_parts);
+                w.send(); // the head reads the request, then approves
                 w.sms(kHead, "SETUJU " + t);
                 w.run();
             }
