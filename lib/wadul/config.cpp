@@ -331,6 +331,7 @@ const std::map<std::string, std::vector<std::string>> &template_placeholders() {
         {"answer_too_long", {"ticket", "length", "max"}},
         {"status", {"ticket", "stage", "agency", "date"}},
         {"status_unknown", {"ticket"}},
+        {"status_none", {}},
         {"officer_help", {}},
         {"ask_ticket", {"count", "tickets"}},
         {"followup", {"ticket", "text"}},
@@ -391,6 +392,7 @@ Config default_config() {
                             "Mohon kirim ulang lebih singkat: JAWAB {ticket} isi jawaban"},
         {"status", "Tiket {ticket}: {stage} ({agency}), diterima {date}."},
         {"status_unknown", "Tiket {ticket} tidak ditemukan untuk nomor Anda. Periksa kembali nomor tiket."},
+        {"status_none", "Belum ada aduan dari nomor Anda. Silakan kirim aduan Anda melalui SMS ke nomor ini."},
         {"officer_help", "Format balasan: TERIMA tiket / JAWAB tiket jawaban / TOLAK tiket alasan / "
                          "SETUJU tiket / REVISI tiket catatan. Contoh: JAWAB 7KQ4MX2 Jalan sudah diperbaiki."},
         {"ask_ticket", "Anda memegang {count} aduan terbuka ({tickets}). Sertakan nomor tiket, "

@@ -532,6 +532,8 @@ void Job::query(const Row &r, const Command &cmd) {
         rejected(r, std::nullopt, std::nullopt, std::nullopt,
                  cmd.bad_ticket ? fmt::format("CEK {}: mistyped ticket", named)
                                 : std::string("CEK: no complaint from this number"));
+        if (!cmd.bad_ticket && cmd.text_without_ticket.empty()) // "Tiket - tidak ditemukan" says nothing
+            return reply(r, render(cfg_, "status_none", {}), "status", std::nullopt);
         return reply_unknown(r, named);
     }
     Stmt(db_, "UPDATE inbound SET complaint_id = ? WHERE id = ?").args(c->id, r.id).run();

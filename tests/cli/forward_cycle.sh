@@ -83,6 +83,8 @@ expect_eq "$(q "SELECT coalesce(c.ticket, '-') || ' ' || e.actor || ' ' || e.det
 - $STRANGER CEK 000001Y: unknown ticket
 - $STRANGER CEK 000001X: mistyped ticket
 - +6289900000008 CEK: no complaint from this number" "rejected CEK events"
+expect_eq "$(sent_to +6289900000008)" \
+    "Belum ada aduan dari nomor Anda. Silakan kirim aduan Anda melalui SMS ke nomor ini." "bare CEK, no complaint"
 
 # A further SMS while the complaint is open joins it and reaches the officer.
 sms $CITIZEN "Pohon tumbang menutup jalan di depan SD Negeri 2 Pamotan"
