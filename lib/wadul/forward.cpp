@@ -595,17 +595,8 @@ void Job::forwards() {
         if (c.status != "routed" || !route || !c.agency_id)
             return;
         // A re-routed complaint: what was queued for the previous agency must not go out.
-        {
-            Stmt old(db_,
-                     "SELECT id FROM outbound WHERE complaint_id = ? AND purpose = 'forward' AND status = 'queued' "
-                     "AND dedupe NOT LIKE ?");
-            old.args(c.id, fmt::format("fwd:{}:%", route->id));
-            std::vector<std::int64_t> ids;
-            while (old.step())
-                ids.push_back(old.i64(0));
-            for (auto id : ids)
-                cancel(db_, id, opt_.now, "superseded: the complaint was routed again");
-        }
+        cancel_superseded(db_, c.id, "forward", fmt::format("fwd:{}:", route->id), opt_.now,
+                          "superseded: the complaint was routed again");
         const auto to = officers_of(db_, *c.agency_id, true, cfg_.forward.notify_head);
         if (to.empty()) {
             // Warned once per routing (a `note` remembers it), not at every cron run.
@@ -679,16 +670,8 @@ void Job::approvals() {
         }
         // A newer JAWAB replaced the answer: asking about the old text would have SETUJU approve
         // a text the head may not have read.
-        {
-            Stmt old(db_, "SELECT id FROM outbound WHERE complaint_id = ? AND purpose = 'approval' AND status = 'queued' "
-                          "AND dedupe NOT LIKE ?");
-            old.args(c.id, fmt::format("appr:{}:%", ans->id));
-            std::vector<std::int64_t> ids;
-            while (old.step())
-                ids.push_back(old.i64(0));
-            for (auto id : ids)
-                cancel(db_, id, opt_.now, "superseded: a newer answer (JAWAB) replaced it");
-        }
+        cancel_superseded(db_, c.id, "approval", fmt::format("appr:{}:", ans->id), opt_.now,
+                          "superseded: a newer answer (JAWAB) replaced it");
         // JAWAB made sure the answer fits; cutting is left for an answer stored under a larger
         // forward.max_parts, so that the head still hears of it.
         for (const auto &h : heads)

@@ -98,6 +98,16 @@ void cancel(Db &db, std::int64_t id, Timestamp now, const std::string &why) {
         .run();
 }
 
+void cancel_superseded(Db &db, std::int64_t complaint_id, const char *purpose, const std::string &current,
+                       Timestamp now, const std::string &why) {
+    Stmt old(db, "SELECT id FROM outbound WHERE complaint_id = ? AND purpose = ? AND status = 'queued' "
+                 "AND dedupe NOT LIKE ?");
+    old.args(complaint_id, purpose, current + "%");
+    std::vector<std::int64_t> ids;
+    while (old.step()) ids.push_back(old.i64(0));
+    for (auto id : ids) cancel(db, id, now, why);
+}
+
 bool retry(Db &db, std::int64_t id, Timestamp now) {
     Tx tx(db);
     Stmt up(db, "UPDATE outbound SET status = 'queued', attempts = 0, next_attempt_at = ?, lease_until = NULL "

@@ -61,6 +61,10 @@ std::string mark_failed(Db &db, std::int64_t id, Timestamp now, const std::strin
                         const RetryPolicy &policy);
 // Stops a queued message that no longer makes sense (e.g. a forward superseded by re-routing).
 void cancel(Db &db, std::int64_t id, Timestamp now, const std::string &why);
+// Cancels the complaint's queued messages of `purpose` whose dedupe key does not start with
+// `current` (those queued for an earlier routing or answer). The caller holds the transaction.
+void cancel_superseded(Db &db, std::int64_t complaint_id, const char *purpose, const std::string &current,
+                       Timestamp now, const std::string &why);
 
 // A 'failed' or 'unknown' message queued again with a fresh count of attempts. Returns false when
 // there is no such message or it is in another status. Runs its own transaction.
