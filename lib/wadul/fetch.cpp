@@ -149,19 +149,26 @@ bool Assembler::store(const Group &g) {
     if (parts.empty()) return false;
 
     std::u16string text16;
-    bool binary = true;
-    int expect = 1;
+    const bool binary =
+        std::all_of(parts.begin(), parts.end(), [](const Part &p) { return p.coding == "8bit"; });
+    int expect = 1, unreadable = 0;
     Timestamp sent_at = parts.front().smsc_time, received_at = parts.front().fetched_at;
     for (const auto &p : parts) {
         if (g.concat_ref && p.part_no > expect) text16 += kMissing;
-        // UTF-16 units first, UTF-8 after: a surrogate pair split across two parts survives.
-        text16 += p.text;
+        // A binary part inside a text message has no text to give: marked as missing, not
+        // dropped in silence.
+        if (!binary && p.coding == "8bit") {
+            text16 += kMissing;
+            ++unreadable;
+        } else {
+            // UTF-16 units first, UTF-8 after: a surrogate pair split across two parts survives.
+            text16 += p.text;
+        }
         expect = p.part_no + 1;
-        if (p.coding != "8bit") binary = false;
         sent_at = std::min(sent_at, p.smsc_time);
         received_at = std::max(received_at, p.fetched_at);
     }
-    const bool complete = !g.concat_ref || static_cast<int>(parts.size()) == g.part_count;
+    const bool complete = (!g.concat_ref || static_cast<int>(parts.size()) == g.part_count) && unreadable == 0;
     if (g.concat_ref && expect <= g.part_count) text16 += kMissing;
     const std::string text = utf16_to_utf8(text16);
 
@@ -187,8 +194,12 @@ bool Assembler::store(const Group &g) {
     ++sum_.messages;
     if (!complete) {
         ++sum_.incomplete;
-        log_.warn("long SMS from {} stored without {} of its {} parts after waiting {} s", sender,
-                  g.part_count - static_cast<int>(parts.size()), g.part_count, opt_.multipart_timeout);
+        if (unreadable)
+            log_.warn("long SMS from {} stored without {} of its {} parts: {} binary (8-bit) inside a text message",
+                      sender, g.part_count - static_cast<int>(parts.size()) + unreadable, g.part_count, unreadable);
+        else
+            log_.warn("long SMS from {} stored without {} of its {} parts after waiting {} s", sender,
+                      g.part_count - static_cast<int>(parts.size()), g.part_count, opt_.multipart_timeout);
     }
     if (officer_id) {
         ++sum_.officer;

@@ -28,6 +28,19 @@ fetch_ok
 expect_eq "$(q "SELECT text FROM inbound WHERE sender = '+6281234567003'")" "$B" "B interleaved"
 expect_eq "$(q "SELECT text FROM inbound WHERE sender = '+6281234567004'")" "$C" "C interleaved"
 expect_eq "$(q "SELECT count(*) FROM inbound") $(q "SELECT count(*) FROM complaint")" "4 4" "one message per sender"
+
+# A binary (8-bit) part inside a text message: its place is marked and the message is incomplete,
+# not stored whole with a part silently gone.
+printf '+6281234567005\t2026-11-28T11:00:00\t%s\n' "$A" | "$MKSMS" "$T/phone" --ref 71
+second=$(grep -l '^UDH = 050003470202$' "$T/phone/sms/1"/*)
+sed -i -e 's/^Coding = .*/Coding = 8bit/' -e '/^Text0[1-9] = /d' -e 's/^Text00 = .*/Text00 = 0102030405/' \
+    -e 's/^Length = .*/Length = 5/' "$second"
+fetch
+expect_eq "$rc" 0 "8-bit part: exit code"
+expect_eq "$(q "SELECT parts, complete FROM inbound WHERE sender = '+6281234567005'")" "2|0" "8-bit part: incomplete"
+expect_eq "$(q "SELECT substr(text, -3) FROM inbound WHERE sender = '+6281234567005'")" "[…]" "8-bit part: marked"
+grep -q "stored without 1 of its 2 parts: 1 binary (8-bit) inside a text message" "$T/err" ||
+    fail "8-bit part: no warning ($(cat "$T/err"))"
 expect_eq "$(q "SELECT count(*) FROM sms_part WHERE inbound_id IS NULL")" 0 "no part left waiting"
 expect_eq "$(inbox_count)" 0 "parts left on the phone"
 echo ok
