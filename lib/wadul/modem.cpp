@@ -75,7 +75,10 @@ InboxPart to_part(const GSM_SMSMessage &m) {
     const GSM_DateTime &t = m.DateTime;
     if (t.Year > 0) p.smsc_time = from_civil(t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second, t.Timezone);
     p.coding = GSM_SMSCodingToString(m.Coding);
-    if (m.UDH.Type != UDH_NoUDH && m.UDH.AllParts > 1 && m.UDH.PartNumber >= 1) {
+    // A part number beyond the count ("part 5 of 2", a broken phone) cannot be placed: the part
+    // is read as a message of its own rather than waiting for companions that cannot exist.
+    if (m.UDH.Type != UDH_NoUDH && m.UDH.AllParts > 1 && m.UDH.PartNumber >= 1 &&
+        m.UDH.PartNumber <= m.UDH.AllParts) {
         // A 16-bit reference is kept apart from the 8-bit ones so the two never meet.
         p.concat_ref = m.UDH.ID16bit >= 0 ? (0x10000 | m.UDH.ID16bit) : m.UDH.ID8bit;
         p.part_no = m.UDH.PartNumber;

@@ -41,6 +41,14 @@ expect_eq "$(q "SELECT parts, complete FROM inbound WHERE sender = '+62812345670
 expect_eq "$(q "SELECT substr(text, -3) FROM inbound WHERE sender = '+6281234567005'")" "[…]" "8-bit part: marked"
 grep -q "stored without 1 of its 2 parts: 1 binary (8-bit) inside a text message" "$T/err" ||
     fail "8-bit part: no warning ($(cat "$T/err"))"
+# "Part 5 of 2" cannot be placed: it is a message of its own, whole, at once.
+printf '+6281234567006\t2026-11-28T11:10:00\tLampu jalan mati di Desa Leteh.\n' | "$MKSMS" "$T/phone"
+odd=$(grep -l '^Number = "+6281234567006"' "$T/phone/sms/1"/*)
+sed -i 's/^Coding = /UDH = 050003480205\nCoding = /' "$odd"
+fetch
+expect_eq "$rc" 0 "part 5 of 2: exit code"
+expect_eq "$(q "SELECT parts, complete, text FROM inbound WHERE sender = '+6281234567006'")" \
+    "1|1|Lampu jalan mati di Desa Leteh." "part 5 of 2"
 expect_eq "$(q "SELECT count(*) FROM sms_part WHERE inbound_id IS NULL")" 0 "no part left waiting"
 expect_eq "$(inbox_count)" 0 "parts left on the phone"
 echo ok
