@@ -109,7 +109,7 @@ TicketAt ticket_at(std::string_view s, size_t i) {
 } // namespace
 
 bool is_thanks(std::string_view sms, std::string_view ticket) {
-    // Written for wadul, after split_words and expand_slang (so "makasih", "trims", "thx" arrive
+    // Written for wadul, after standard_words (so "makasih", "trims", "thx" arrive
     // as "terima kasih"). Deliberately short: a word missing here only means a ticket an admin
     // closes by hand, while a word too many could hide a complaint.
     static constexpr std::string_view kThanks[] = {
@@ -137,12 +137,7 @@ bool is_thanks(std::string_view sms, std::string_view ticket) {
         "tim", "petugas", "pemkab", "pemerintah", "kabupaten", "rembang", "dinas", "kami", "saya", "aku",
         "kita", "dari", "warga", "kepada", "yth", "terhormat",
     };
-    auto in = [](const auto &set, std::string_view w) {
-        for (std::string_view x : set)
-            if (w == x)
-                return true;
-        return false;
-    };
+    auto in = [](const auto &set, std::string_view w) { return std::find(std::begin(set), std::end(set), w) != std::end(set); };
     if (parse_command(sms).verb != Verb::none)
         return false;
     bool thanked = false, other = false;
@@ -165,19 +160,7 @@ bool is_thanks(std::string_view sms, std::string_view ticket) {
             raw.remove_suffix(1);
         const auto as_ticket = raw.size() >= kTicketLength ? parse_ticket(raw) : std::nullopt;
         if (!raw.empty() && !(as_ticket && !ticket.empty() && *as_ticket == ticket))
-            split_words(sms.substr(i, j - i), [&](std::string_view w) {
-                std::string_view full = expand_slang(w);
-                // An expansion may be several words ("mksh" → "terima kasih").
-                size_t k = 0;
-                while (k <= full.size()) {
-                    size_t e = full.find(' ', k);
-                    if (e == std::string_view::npos)
-                        e = full.size();
-                    if (e > k)
-                        word(full.substr(k, e - k));
-                    k = e + 1;
-                }
-            });
+            standard_words(sms.substr(i, j - i), word);
         i = j;
         while (i < sms.size() && std::isspace(static_cast<unsigned char>(sms[i])))
             ++i;

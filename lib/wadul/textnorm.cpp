@@ -150,6 +150,25 @@ template <typename Emit> void split_into(std::string_view text, Emit &&emit) {
     flush(text.size());
 }
 
+// split_into, then expand_slang, calling `emit` for each standard word: an expansion may be
+// several ("dll" → "dan", "lain", "lain").
+template <typename Emit> void expanded_into(std::string_view text, Emit &&emit) {
+    split_into(text, [&](std::string_view raw) {
+        const std::string_view w = expand_slang(raw);
+        if (w.find(' ') == std::string_view::npos) {
+            emit(w);
+            return;
+        }
+        size_t start = 0;
+        while (start <= w.size()) {
+            size_t sp = w.find(' ', start);
+            if (sp == std::string_view::npos) sp = w.size();
+            emit(w.substr(start, sp - start));
+            start = sp + 1;
+        }
+    });
+}
+
 } // namespace
 
 std::vector<std::string> split_words(std::string_view text) {
@@ -160,6 +179,10 @@ std::vector<std::string> split_words(std::string_view text) {
 
 void split_words(std::string_view text, const std::function<void(std::string_view)> &word) {
     split_into(text, word);
+}
+
+void standard_words(std::string_view text, const std::function<void(std::string_view)> &word) {
+    expanded_into(text, word);
 }
 
 std::string_view expand_slang(std::string_view word) {
@@ -210,20 +233,7 @@ void TextNormalizer::analyse(std::string_view text, Tokens &t, bool stem_words) 
         t.words.emplace_back(w);
         if (stem_words) t.stems.push_back(w == kNumberToken ? std::string(w) : stem(t.words.back()));
     };
-    split_into(text, [&](std::string_view raw) {
-        const std::string_view w = expand_slang(raw);
-        if (w.find(' ') == std::string_view::npos) {
-            add(w);
-            return;
-        }
-        size_t start = 0;
-        while (start <= w.size()) {
-            size_t sp = w.find(' ', start);
-            if (sp == std::string_view::npos) sp = w.size();
-            add(w.substr(start, sp - start));
-            start = sp + 1;
-        }
-    });
+    expanded_into(text, add);
 }
 
 } // namespace wadul

@@ -27,6 +27,10 @@ void split_words(std::string_view text, const std::function<void(std::string_vie
 // may be several words ("dll" → "dan lain lain"). Returns `word` itself when it is not slang.
 std::string_view expand_slang(std::string_view word);
 
+// split_words, then expand_slang, calling `word` for each resulting word (an expansion may give
+// several: "mksh" → "terima", "kasih"). No word is dropped: negations and function words stay.
+void standard_words(std::string_view text, const std::function<void(std::string_view)> &word);
+
 // Function words that carry no routing signal ("yang", "di", "dan").
 bool is_stopword(std::string_view word);
 
