@@ -747,33 +747,29 @@ Admission admit_citizen_sms(Db &db, std::int64_t inbound_id, const std::string &
                  fmt::format("{} {}: the number is not registered to any agency", verb_name(cmd.verb), *cmd.ticket)});
     }
     if (followup_window_days > 0) {
-        // The citizen's open complaint they last wrote about within the window.
-        Stmt q(db, "SELECT c.id, c.ticket FROM complaint c WHERE c.reporter = ? AND c.status <> 'closed' AND "
-                   "(SELECT max(at) FROM event e WHERE e.complaint_id = c.id AND e.kind IN ('received', 'followup')) "
-                   ">= ? ORDER BY c.received_at DESC, c.id DESC LIMIT 1");
-        q.args(sender, received_at - static_cast<Timestamp>(followup_window_days) * 86400);
-        if (q.step()) {
-            ComplaintRef ref{q.i64(0), q.str(1)};
-            q.reset();
+        const Timestamp since = received_at - static_cast<Timestamp>(followup_window_days) * 86400;
+        // The citizen's latest complaint of a kind whose last event of `kinds` is within the window.
+        auto latest = [&](const char *status_is, const char *kinds) -> std::optional<ComplaintRef> {
+            Stmt q(db, fmt::format("SELECT c.id, c.ticket FROM complaint c WHERE c.reporter = ? AND c.status {} AND "
+                                   "(SELECT max(at) FROM event e WHERE e.complaint_id = c.id AND e.kind IN ({})) >= ? "
+                                   "ORDER BY c.received_at DESC, c.id DESC LIMIT 1",
+                                   status_is, kinds));
+            q.args(sender, since);
+            if (!q.step()) return std::nullopt;
+            return ComplaintRef{q.i64(0), q.str(1)};
+        };
+        auto attach = [&](const ComplaintRef &ref, CitizenSms kind) -> Admission {
             append_event(db, {ref.id, received_at, "followup", sender, std::nullopt, std::nullopt, text});
             Stmt(db, "UPDATE inbound SET complaint_id = ? WHERE id = ?").args(ref.id, inbound_id).run();
-            return {CitizenSms::followup, ref};
-        }
-    }
-    if (followup_window_days > 0) {
+            return {kind, ref};
+        };
+        // The open complaint they last wrote about.
+        if (const auto open = latest("<> 'closed'", "'received', 'followup'"))
+            return attach(*open, CitizenSms::followup);
         // Thanks for a complaint answered or closed within the window: recorded on it, no new ticket
         // (a new one would be acknowledged, routed, and then wait for an admin to close it).
-        Stmt q(db, "SELECT c.id, c.ticket FROM complaint c WHERE c.reporter = ? AND c.status = 'closed' AND "
-                   "(SELECT max(at) FROM event e WHERE e.complaint_id = c.id AND e.kind IN ('delivered', 'closed')) "
-                   ">= ? ORDER BY c.received_at DESC, c.id DESC LIMIT 1");
-        q.args(sender, received_at - static_cast<Timestamp>(followup_window_days) * 86400);
-        if (q.step() && is_thanks(text, q.str(1))) {
-            ComplaintRef ref{q.i64(0), q.str(1)};
-            q.reset();
-            append_event(db, {ref.id, received_at, "followup", sender, std::nullopt, std::nullopt, text});
-            Stmt(db, "UPDATE inbound SET complaint_id = ? WHERE id = ?").args(ref.id, inbound_id).run();
-            return {CitizenSms::thanks, ref};
-        }
+        if (const auto done = latest("= 'closed'", "'delivered', 'closed'"); done && is_thanks(text, done->ticket))
+            return attach(*done, CitizenSms::thanks);
     }
     NewComplaint n;
     n.source = "sms";
