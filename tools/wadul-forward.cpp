@@ -47,13 +47,13 @@ int main(int argc, char **argv) {
     auto *queue = app.add_subcommand("queue", "List the outbound SMS queue");
     std::string status, format = "table";
     queue->add_option("--status", status, "Only messages in STATUS")
-        ->check(CLI::IsMember({"queued", "sending", "sent", "failed", "unknown"}))
+        ->check(CLI::IsMember({"queued", "sending", "sent", "failed", "unknown", "cancelled"}))
         ->option_text("STATUS");
     queue->add_option("--format", format, "table (default), json or tsv")
         ->check(CLI::IsMember({"table", "json", "tsv"}))
         ->option_text("FORMAT");
 
-    auto *retry = app.add_subcommand("retry", "Queue a failed or unknown message again");
+    auto *retry = app.add_subcommand("retry", "Queue a failed, unknown or cancelled message again");
     std::vector<std::int64_t> ids;
     retry->add_option("ID", ids, "Message ids, as 'queue' lists them")->required();
 
@@ -75,7 +75,7 @@ int main(int argc, char **argv) {
                 if (wadul::retry(db, id, ctx.now())) {
                     ctx.log.info("message {} queued again", id);
                 } else {
-                    ctx.log.error("cannot retry message {}: no failed or unknown message with that id", id);
+                    ctx.log.error("cannot retry message {}: no failed, unknown or cancelled message with that id", id);
                     rc = wadul::worse(rc, wadul::kExitDataErr);
                 }
             }

@@ -158,6 +158,35 @@ CREATE TABLE route_model (
   data       BLOB NOT NULL
 );
 )sql",
+    // 2: a message wadul chose not to send (stale, superseded) is `cancelled`, not `failed`: the
+    // sysadmin's list of failures is the modem's and the network's only. SQLite cannot change a
+    // CHECK in place, so the table is rebuilt (nothing references it) and the rows copied.
+    R"sql(
+CREATE TABLE outbound_v2 (
+  id              INTEGER PRIMARY KEY,
+  recipient       TEXT NOT NULL,
+  text            TEXT NOT NULL,
+  purpose         TEXT NOT NULL,
+  complaint_id    INTEGER REFERENCES complaint(id),
+  dedupe          TEXT UNIQUE,
+  created_at      INTEGER NOT NULL,
+  status          TEXT NOT NULL DEFAULT 'queued'
+                  CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'unknown', 'cancelled')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  lease_until     INTEGER,
+  sent_at         INTEGER,
+  parts           INTEGER,
+  last_error      TEXT
+);
+INSERT INTO outbound_v2 SELECT id, recipient, text, purpose, complaint_id, dedupe, created_at,
+  CASE WHEN status = 'failed' AND (last_error LIKE 'stale: %' OR last_error LIKE 'superseded: %')
+       THEN 'cancelled' ELSE status END,
+  attempts, next_attempt_at, lease_until, sent_at, parts, last_error FROM outbound;
+DROP TABLE outbound;
+ALTER TABLE outbound_v2 RENAME TO outbound;
+CREATE INDEX outbound_due ON outbound(status, next_attempt_at);
+)sql",
 };
 
 constexpr int kCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
@@ -166,18 +195,20 @@ constexpr int kCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[
 
 int latest_schema_version() { return kCount; }
 
-void migrate(Db &db) {
+void migrate(Db &db, int target) {
+    if (target < 0 || target > kCount) throw Error(kExitSoftware, fmt::format("no schema version {}", target));
     int current = db.schema_version();
     if (current > kCount)
         throw Error(kExitConfig,
                     fmt::format("the store is at schema version {}, newer than this wadul (version {}); "
                                 "upgrade wadul, never downgrade a store",
                                 current, kCount));
-    if (current == kCount) return;
+    if (current >= target) return;
     Tx tx(db);
     current = db.schema_version(); // another process may have migrated while we waited
-    for (int v = current; v < kCount; ++v) db.exec(kMigrations[v]);
-    db.exec(fmt::format("PRAGMA user_version={}", kCount));
+    if (current >= target) return;
+    for (int v = current; v < target; ++v) db.exec(kMigrations[v]);
+    db.exec(fmt::format("PRAGMA user_version={}", target));
     tx.commit();
 }
 

@@ -92,7 +92,7 @@ std::string mark_failed(Db &db, std::int64_t id, Timestamp now, const std::strin
 }
 
 void cancel(Db &db, std::int64_t id, Timestamp now, const std::string &why) {
-    Stmt(db, "UPDATE outbound SET status = 'failed', next_attempt_at = ?, last_error = ? "
+    Stmt(db, "UPDATE outbound SET status = 'cancelled', next_attempt_at = ?, last_error = ? "
              "WHERE id = ? AND status = 'queued'")
         .args(now, why, id)
         .run();
@@ -111,7 +111,7 @@ void cancel_superseded(Db &db, std::int64_t complaint_id, const char *purpose, c
 bool retry(Db &db, std::int64_t id, Timestamp now) {
     Tx tx(db);
     Stmt up(db, "UPDATE outbound SET status = 'queued', attempts = 0, next_attempt_at = ?, lease_until = NULL "
-                "WHERE id = ? AND status IN ('failed', 'unknown')");
+                "WHERE id = ? AND status IN ('failed', 'unknown', 'cancelled')");
     const bool ok = up.args(now, id).run() == 1;
     tx.commit();
     return ok;
@@ -229,17 +229,19 @@ std::string format_outbox(const std::vector<OutRow> &rows, const std::string &fo
     }
     if (format != "table")
         fail(kExitUsage, "unknown format '{}' (expected table, json or tsv)", format);
-    out = fmt::format("{:>6}  {:<8} {:>5}  {:<16}  {:<15} {:<15} {:<8}  {}\n", "ID", "STATUS", "TRIES", "WHEN (WIB)",
+    out = fmt::format("{:>6}  {:<9} {:>5}  {:<16}  {:<15} {:<15} {:<8}  {}\n", "ID", "STATUS", "TRIES", "WHEN (WIB)",
                       "TO", "PURPOSE", "TICKET", "TEXT / ERROR");
     for (const OutRow &r : rows) {
         // sent: when it went; sending: until when the run holds it; otherwise: when it is (was) due.
         const std::string when = r.status == "sent"      ? opt_time(r.sent_at)
                                  : r.status == "sending" ? opt_time(r.lease_until)
                                                          : format_wib(r.next_attempt_at);
+        // "!" marks what went wrong; a cancellation shows its reason unmarked: nothing failed.
         const std::string what = (r.status == "failed" || r.status == "unknown") && r.last_error
                                      ? "! " + one_line(*r.last_error, 60)
-                                     : one_line(r.text, 60);
-        out += fmt::format("{:>6}  {:<8} {:>5}  {:<16}  {:<15} {:<15} {:<8}  {}\n", r.id, r.status, r.attempts, when,
+                                 : r.status == "cancelled" && r.last_error ? one_line(*r.last_error, 60)
+                                                                           : one_line(r.text, 60);
+        out += fmt::format("{:>6}  {:<9} {:>5}  {:<16}  {:<15} {:<15} {:<8}  {}\n", r.id, r.status, r.attempts, when,
                            r.recipient, r.purpose, r.ticket.value_or("-"), what);
     }
     return out;

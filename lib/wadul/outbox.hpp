@@ -5,7 +5,8 @@
 //                                          |--error, attempts left--> queued (next_attempt_at later)
 //                                          |--error, no attempts left or permanent--> failed
 //                                          '--run died (lease expired)--> unknown
-// failed and unknown stay until the sysadmin requeues them (`wadul-forward retry ID`).
+//          queued --no longer makes sense (stale, superseded)--> cancelled
+// failed, unknown and cancelled stay until the sysadmin requeues them (`wadul-forward retry ID`).
 #pragma once
 
 #include <cstdint>
@@ -59,14 +60,15 @@ void mark_sent(Db &db, std::int64_t id, Timestamp now, int parts);
 // the failure is permanent. Returns the new status.
 std::string mark_failed(Db &db, std::int64_t id, Timestamp now, const std::string &error, bool permanent,
                         const RetryPolicy &policy);
-// Stops a queued message that no longer makes sense (e.g. a forward superseded by re-routing).
+// Stops a queued message that no longer makes sense (e.g. a forward superseded by re-routing):
+// it becomes 'cancelled', with `why` as its last error.
 void cancel(Db &db, std::int64_t id, Timestamp now, const std::string &why);
 // Cancels the complaint's queued messages of `purpose` whose dedupe key does not start with
 // `current` (those queued for an earlier routing or answer). The caller holds the transaction.
 void cancel_superseded(Db &db, std::int64_t complaint_id, const char *purpose, const std::string &current,
                        Timestamp now, const std::string &why);
 
-// A 'failed' or 'unknown' message queued again with a fresh count of attempts. Returns false when
+// A 'failed', 'unknown' or 'cancelled' message queued again with a fresh count of attempts. Returns false when
 // there is no such message or it is in another status. Runs its own transaction.
 bool retry(Db &db, std::int64_t id, Timestamp now);
 

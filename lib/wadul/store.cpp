@@ -272,12 +272,14 @@ Db Db::open(const std::string &path, int busy_timeout_ms, bool create) {
     return db;
 }
 
-Db Db::memory() {
+Db Db::memory() { return memory(latest_schema_version()); }
+
+Db Db::memory(int schema_version) {
     Db db;
     db.path_ = ":memory:";
     if (sqlite3_open(":memory:", &db.db_) != SQLITE_OK) throw Error(kExitSoftware, "cannot open in-memory store");
     db.exec("PRAGMA foreign_keys=ON");
-    migrate(db);
+    migrate(db, schema_version);
     return db;
 }
 

@@ -73,6 +73,8 @@ public:
     static Db open(const std::string &path, int busy_timeout_ms = 5000, bool create = true);
     // A private in-memory store with the full schema, for tests.
     static Db memory();
+    // The same at an earlier schema version, for the migration tests.
+    static Db memory(int schema_version);
 
     Db(Db &&o) noexcept;
     Db &operator=(Db &&o) noexcept;
@@ -112,7 +114,8 @@ private:
 
 // The schema version this binary writes; migrations.cpp holds the steps.
 int latest_schema_version();
-// Applies the migrations after `from` in one transaction (called by Db::open).
-void migrate(Db &db);
+// Applies the migrations after the store's version in one transaction (called by Db::open), up to
+// `target` (the latest by default; the migration tests stop earlier).
+void migrate(Db &db, int target = latest_schema_version());
 
 } // namespace wadul

@@ -1,7 +1,7 @@
 # wadul-forward never sends a message whose occasion is gone by the time it would go out: a
 # reminder or escalation (queued by wadul-sla one pipeline tick earlier) whose stage ended since —
 # TERIMA arrived, the admin assigned the complaint elsewhere, closed or paused it — and an approval
-# request for an answer a newer JAWAB replaced. Each is cancelled ('failed', with the reason); a
+# request for an answer a newer JAWAB replaced. Each is cancelled ('cancelled', with the reason); a
 # reminder still valid goes out. Against the dummy phone, with the real wadul-fetch, wadul-sla
 # and wadul-route, in the pipeline's order.
 . "$WADUL_SRC/tests/support/forward_env.sh"
@@ -54,8 +54,8 @@ expect_eq "$(sla_sent "$t5")" "$LIAISON $HEAD " "the reminder still valid is sen
 expect_has "$(grep -F "$t5" "$T/sent")" "menunggu disposisi Kepala OPD (TERIMA)" "its text"
 for t in $t1 $t2 $t3 $t4; do
     expect_eq "$(sla_sent "$t")" "" "reminders sent for $t after its stage ended"
-    expect_eq "$(rows_of "$t" reminder)" "$LIAISON failed
-$HEAD failed" "reminder rows of $t"
+    expect_eq "$(rows_of "$t" reminder)" "$LIAISON cancelled
+$HEAD cancelled" "reminder rows of $t"
 done
 expect_has "$(sent_to $OTHER)" "WADUL $t2" "the new agency gets the forward"
 why() { q "SELECT DISTINCT o.last_error FROM outbound o JOIN complaint c ON c.id = o.complaint_id
@@ -77,7 +77,7 @@ admin close "$t5" "sudah ditangani"
 tick
 forward_ok
 expect_eq "$(sla_sent "$t5")" "" "escalation sent after re-assigning and closing"
-expect_eq "$(rows_of "$t5" escalation)" "$HEAD failed" "escalation cancelled"
+expect_eq "$(rows_of "$t5" escalation)" "$HEAD cancelled" "escalation cancelled"
 expect_eq "$(why "$t5" escalation)" "stale: the complaint was closed before it was sent" "reason for the escalation"
 
 # An approval request for an answer replaced before it went out (wadul-forward --no-send in
@@ -86,7 +86,7 @@ sms $LIAISON "JAWAB $t1 Jawaban pertama: lubang ditambal minggu depan"
 cycle --no-send
 sms $LIAISON "JAWAB $t1 Jawaban kedua: lubang sudah ditambal hari ini"
 cycle --no-send
-expect_eq "$(rows_of "$t1" approval)" "$HEAD failed
+expect_eq "$(rows_of "$t1" approval)" "$HEAD cancelled
 $HEAD queued" "approval requests after the second JAWAB"
 expect_eq "$(why "$t1" approval | head -1)" "superseded: a newer answer (JAWAB) replaced it" "reason"
 forward_ok
@@ -103,5 +103,12 @@ cycle
 expect_eq "$(status_of "$t1")" accepted "status after REVISI"
 expect_not "$(sent_to $HEAD)" "Jawaban ketiga" "approval request after REVISI"
 expect_eq "$(q "SELECT o.status || ' ' || o.last_error FROM outbound o WHERE o.purpose = 'approval' ORDER BY o.id DESC LIMIT 1")" \
-    "failed superseded: the answer no longer waits for approval" "the request left over"
+    "cancelled superseded: the answer no longer waits for approval" "the request left over"
+
+# The sysadmin's list of failures holds none of these: nothing failed.
+"$FWD" -c "$T/wadul.toml" queue --status failed --format tsv >"$T/q" || fail "queue exited $?"
+expect_eq "$(tail -n +2 "$T/q")" "" "failed messages"
+"$FWD" -c "$T/wadul.toml" queue --status cancelled >"$T/q" || fail "queue exited $?"
+expect_has "$(cat "$T/q")" "cancelled     0" "a cancelled reminder in the listing"
+expect_has "$(cat "$T/q")" "  stale: the complaint was closed before it was sent" "its reason, unmarked"
 echo ok

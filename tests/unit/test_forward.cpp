@@ -382,7 +382,7 @@ TEST_CASE("an approval request not yet sent is cancelled when a newer JAWAB repl
     w.run(); // as --no-send: the request waits in the queue
     w.sms(kLiaison, "JAWAB " + t + " jawaban kedua");
     w.run();
-    CHECK(w.count("SELECT count(*) FROM outbound WHERE purpose = 'approval' AND status = 'failed' AND "
+    CHECK(w.count("SELECT count(*) FROM outbound WHERE purpose = 'approval' AND status = 'cancelled' AND "
                   "last_error = 'superseded: a newer answer (JAWAB) replaced it' AND text LIKE '%jawaban pertama%'") == 1);
     w.send();
     int requests = 0;
@@ -410,7 +410,7 @@ TEST_CASE("an approval request still queued when the head already approved is no
     w.sms(kHead, "SETUJU " + t); // the liaison showed the head the answer in person
     w.run();
     CHECK(w.status(cid) == "approved");
-    CHECK(w.count("SELECT count(*) FROM outbound WHERE purpose = 'approval' AND status = 'failed' AND "
+    CHECK(w.count("SELECT count(*) FROM outbound WHERE purpose = 'approval' AND status = 'cancelled' AND "
                   "last_error = 'superseded: the answer no longer waits for approval'") == 1);
     w.send();
     for (const auto &s : w.sent) CHECK_FALSE(contains(s.second, "Balas: SETUJU"));
@@ -665,7 +665,7 @@ TEST_CASE("re-routing forwards again to the new agency and stops what was queued
     x.send();
     for (const auto &s : x.sent)
         CHECK(s.first != kLiaison);
-    CHECK(x.count("SELECT count(*) FROM outbound WHERE status = 'failed' AND last_error LIKE 'superseded%'") == 2);
+    CHECK(x.count("SELECT count(*) FROM outbound WHERE status = 'cancelled' AND last_error LIKE 'superseded%'") == 2);
 }
 
 TEST_CASE("an agency without officers: the complaint waits, noted once") {

@@ -178,7 +178,13 @@ TEST_CASE("cancel stops only queued messages") {
     cancel(db, b, 1000, "superseded");
     tx.commit();
     CHECK(status_of(db, a) == "sending");
-    CHECK(status_of(db, b) == "failed");
+    CHECK(status_of(db, b) == "cancelled");
+    CHECK(list_outbox(db, "failed").empty()); // the sysadmin's failures are the modem's only
+    REQUIRE(list_outbox(db, "cancelled").size() == 1);
+    CHECK(list_outbox(db, "cancelled")[0].last_error == "superseded");
+    // retry queues a cancelled message again (the next run cancels it again if still stale).
+    CHECK(retry(db, b, 2000));
+    CHECK(status_of(db, b) == "queued");
 }
 
 TEST_CASE("the rate limit counts parts sent in the window") {

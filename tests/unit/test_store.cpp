@@ -41,6 +41,31 @@ TEST_CASE("a new store is migrated to the latest version") {
     CHECK(s.str(0) == "wal");
 }
 
+TEST_CASE("migration 2: wadul's own cancellations become 'cancelled', modem failures stay 'failed'") {
+    Db db = Db::memory(1);
+    REQUIRE(db.schema_version() == 1);
+    db.exec("INSERT INTO outbound(id, recipient, text, purpose, dedupe, created_at, status, attempts, "
+            "next_attempt_at, last_error) VALUES "
+            "(1, '+1', 'a', 'reminder', 'k1', 1, 'failed', 0, 1, 'stale: the complaint was closed before it was sent'),"
+            "(2, '+1', 'b', 'forward', 'k2', 1, 'failed', 1, 1, 'superseded: the complaint was routed again'),"
+            "(3, '+1', 'c', 'answer', 'k3', 1, 'failed', 5, 1, 'the network refused part 1 of 2 (status 1)'),"
+            "(4, '+1', 'd', 'ack', 'k4', 1, 'sent', 1, 1, NULL),"
+            "(5, '+1', 'e', 'ack', 'k5', 1, 'queued', 0, 1, NULL)");
+    migrate(db);
+    CHECK(db.schema_version() == latest_schema_version());
+    Stmt q(db, "SELECT id, status, last_error IS NOT NULL FROM outbound ORDER BY id");
+    std::string got;
+    while (q.step()) got += std::to_string(q.i64(0)) + q.str(1) + std::to_string(q.i64(2)) + " ";
+    CHECK(got == "1cancelled1 2cancelled1 3failed1 4sent0 5queued0 ");
+    // The rebuilt table keeps its index, its dedupe key and its check.
+    Stmt idx(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'outbound_due'");
+    REQUIRE(idx.step());
+    CHECK(idx.i64(0) == 1);
+    CHECK_THROWS(db.exec("INSERT INTO outbound(recipient, text, purpose, dedupe, created_at, next_attempt_at) "
+                         "VALUES ('+1', 'x', 'ack', 'k5', 1, 1)"));
+    CHECK_THROWS(db.exec("UPDATE outbound SET status = 'lost' WHERE id = 5"));
+}
+
 TEST_CASE("reopening a store applies nothing twice") {
     TempDir d;
     const auto p = (d.path / "w.db").string();
