@@ -82,6 +82,28 @@ rm -f "$T/wadul.db"
 run 69 "wadul-pipeline: error: 'wadul-fetch' did not finish within 1 s and was stopped (WADUL_STEP_TIMEOUT); a modem that no longer answers does this: check it, and run 'wadul-fetch -v' by hand" \
     "hung step" WADUL_BINDIR="$T/hang" WADUL_STEP_TIMEOUT=1
 [ -e "$T/wadul.db" ] || fail "hung step: the later stages did not run"
+# A step that ignores SIGTERM (stuck in a system call, say) is killed WADUL_STEP_TIMEOUT s later
+# (30 s at most), and said on stderr the same way.
+printf '#!/bin/sh\ntrap "" TERM\nsleep 60\n' >"$T/hang/wadul-fetch"
+# The shell itself may say "Killed" first (dash does); the last line is the pipeline's.
+rm -f "$T/wadul.db"
+rc=0
+WADUL_BINDIR="$T/hang" WADUL_STEP_TIMEOUT=1 "$PIPELINE" >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" = 69 ] || fail "step ignoring SIGTERM: exit $rc, expected 69"
+[ "$(tail -n 1 "$T/err")" = "wadul-pipeline: error: 'wadul-fetch' did not finish within 1 s and was stopped (WADUL_STEP_TIMEOUT); a modem that no longer answers does this: check it, and run 'wadul-fetch -v' by hand" ] ||
+    fail "step ignoring SIGTERM: stderr '$(cat "$T/err")'"
+[ "$(wc -l <"$T/err")" -le 2 ] || fail "step ignoring SIGTERM: stderr '$(cat "$T/err")'"
+[ -e "$T/wadul.db" ] || fail "step ignoring SIGTERM: the later stages did not run"
+
+# Without timeout(1) on PATH the steps run without a limit, and a tick works as before.
+mkdir "$T/notimeout"
+for tool in sh dirname flock env; do
+    p=$(command -v "$tool") && ln -s "$p" "$T/notimeout/$tool"
+done
+rm -f "$T/wadul.db"
+run 0 "" "no timeout(1)" WADUL_BINDIR="$BIN" PATH="$T/notimeout"
+[ -e "$T/wadul.db" ] || fail "no timeout(1): the stages did not run"
+
 run 64 "wadul-pipeline: error: WADUL_STEP_TIMEOUT '5m' is not a number of seconds" "bad timeout" \
     WADUL_BINDIR="$BIN" WADUL_STEP_TIMEOUT=5m
 
