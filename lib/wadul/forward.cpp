@@ -389,8 +389,7 @@ void Job::apply(const Row &r, const Officer &o, const Command &cmd, const Compla
             const auto prev = latest_event(db_, c.id, "'answered'");
             if (prev && prev->detail == cmd.text)
                 return refuse("the same answer again");
-        } else if (st != "routed" && st != "forwarded" && st != "accepted" &&
-                   !(st == "approved" && answer_failed(c))) {
+        } else if (st != "routed" && st != "forwarded" && st != "accepted" && !(st == "approved" && answer_failed(c))) {
             return refuse("status is " + st);
         }
         if (const auto room = answer_room(c, cmd.text)) {
@@ -626,7 +625,8 @@ void Job::forwards() {
         if (!stale.empty()) {
             Tx tx(db_);
             for (const auto &[id, status] : stale)
-                cancel(db_, id, opt_.now, "superseded: the complaint is no longer with the agency (status " + status + ")");
+                cancel(db_, id, opt_.now,
+                       "superseded: the complaint is no longer with the agency (status " + status + ")");
             tx.commit();
         }
     }

@@ -9,6 +9,7 @@
 #include "wadul/calendar.hpp"
 #include "wadul/complaint.hpp"
 #include "wadul/config.hpp"
+#include "wadul/outbox.hpp"
 #include "wadul/sla.hpp"
 #include "wadul/store.hpp"
 
@@ -51,8 +52,8 @@ struct Fixture {
     }
     // Appends one event. A routing (routed, assigned) comes with its forward SMS sent at the same
     // instant, as when the modem works, unless `sent` is false: then the forward waits (forward()).
-    std::int64_t event(std::int64_t cid, Timestamp at, const char *kind, std::optional<std::int64_t> agency = std::nullopt,
-                       bool sent = true) {
+    std::int64_t event(std::int64_t cid, Timestamp at, const char *kind,
+                       std::optional<std::int64_t> agency = std::nullopt, bool sent = true) {
         Tx tx(db);
         const auto id = append_event(db, {cid, at, kind, "system", agency, std::nullopt, std::nullopt});
         const std::string k = kind;
@@ -282,6 +283,23 @@ TEST_CASE("the modem down: no reminder, escalation or breach for the agency unti
     // A second officer's forward later changes nothing.
     f.forward(cid, T("2026-01-13 10:40"), 1);
     CHECK(format_wib(*f.status_of(cid, T("2026-01-13 10:41")).clock.deadline) == "2026-01-13 10:30");
+}
+
+TEST_CASE("a reminder queued for a disposition whose forward is not sent is cancelled before it goes") {
+    // As a store from before the `forwarded` event waited for the modem may hold.
+    Fixture f;
+    const auto cid = f.complaint(T("2026-01-12 08:55"));
+    const auto routed = f.event(cid, T("2026-01-12 09:00"), "routed", 1, false);
+    {
+        Tx tx(f.db);
+        const std::string key = fmt::format("sla:{}:{}:reminder:1:+628111111111", cid, routed);
+        enqueue(f.db, {"+628111111111", "Pengingat", "reminder", cid, key}, T("2026-01-12 09:16"));
+        tx.commit();
+    }
+    const auto stale = cancel_stale_steps(f.db, f.cfg, T("2026-01-12 09:17"));
+    REQUIRE(stale.size() == 1);
+    CHECK(stale[0].why == "stale: the forward SMS has not reached the agency before it was sent");
+    CHECK(f.outbound("status = 'failed'") == 1);
 }
 
 TEST_CASE("queued messages: text, purpose, dedupe key, due now") {
