@@ -15,6 +15,7 @@
 #include "wadul/report_csv.hpp"
 #include "wadul/report_query.hpp"
 #include "wadul/report_stats.hpp"
+#include "wadul/report_track.hpp"
 #include "wadul/store.hpp"
 
 using namespace wadul;
@@ -479,4 +480,22 @@ TEST_CASE("complaints an admin closed without an answer are counted apart") {
     CHECK(expected == 1);
     CHECK(r.total.closed_unanswered == expected);
     CHECK(r.total.received == 11);
+}
+
+TEST_CASE("an officer who replied before the forward SMS reached them has responded, in no time") {
+    // TERIMA by phone while the modem was down; the forward went out two hours later.
+    const std::unordered_map<std::int64_t, std::string> phones = {{7, "+6281100000001"}, {8, "+6281100000009"}};
+    Track t(1, T(11, 2, 8), phones, true);
+    t.apply(T(11, 2, 8), EventKind::Received, "+6285700000000", std::nullopt, std::nullopt);
+    t.apply(T(11, 2, 8, 1), EventKind::Routed, "system", 1, std::nullopt);
+    t.apply(T(11, 2, 9), EventKind::Accepted, "+6281100000001", 1, 7);
+    t.apply(T(11, 2, 11), EventKind::Forwarded, "system", 1, 7);
+    t.apply(T(11, 2, 11), EventKind::Forwarded, "system", 1, 8);
+    REQUIRE(t.forwards().size() == 2);
+    CHECK(t.forwards()[0].responded == T(11, 2, 11));
+    CHECK(t.forwards()[1].responded == kNever); // the head did not reply
+    // The disposition was done before the agency's clock could start: on time, no deadline.
+    REQUIRE(t.stages().spans().size() == 2);
+    CHECK(t.stages().spans()[0].unsent);
+    CHECK(t.stages().spans()[0].ended == T(11, 2, 9));
 }
