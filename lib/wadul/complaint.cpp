@@ -38,6 +38,13 @@ std::int64_t append_event(Db &db, const EventInput &e) {
         Stmt(db, "UPDATE complaint SET status = ?, agency_id = NULL, updated_at = ? WHERE id = ?")
             .args(*status, e.at, *e.complaint_id)
             .run();
+    } else if (e.kind == "forwarded") {
+        // A forward SMS can reach an officer after the agency has moved on (the head's copy sent
+        // after the liaison's TERIMA): the event is recorded, the status goes forward only.
+        Stmt(db, "UPDATE complaint SET status = CASE WHEN status = 'routed' THEN ? ELSE status END, "
+                 "updated_at = max(updated_at, ?) WHERE id = ?")
+            .args(*status, e.at, *e.complaint_id)
+            .run();
     } else {
         Stmt(db, "UPDATE complaint SET status = ?, updated_at = ? WHERE id = ?").args(*status, e.at, *e.complaint_id).run();
     }

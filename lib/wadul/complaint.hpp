@@ -7,7 +7,8 @@
 //   routed      system                  routed         the router chose an agency (detail: confidence, reason)
 //   triaged     system / officer        triage         sent to the admin portal's triage queue (detail: why)
 //   assigned    admin:NAME              routed         an admin assigned or re-routed it to an agency
-//   forwarded   system                  forwarded      sent by SMS to one officer (officer_id), one event each
+//   forwarded   system                  forwarded      the forward SMS reached one officer (officer_id), one
+//                                                      event each, at the send; moves only a routed status
 //   accepted    officer +62…            accepted       TERIMA: the head's disposition received (SOP step 3)
 //   answered    officer +62…            answered       JAWAB: the agency's answer (steps 4–5; detail: answer)
 //   revision    head +62…               accepted       REVISI: the head sent the answer back (detail: note)

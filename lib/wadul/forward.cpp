@@ -248,6 +248,7 @@ private:
         append_event(db_, {c.id, r.received_at, kind, o.phone, o.agency_id, o.id, std::move(detail)});
     }
     std::optional<size_t> answer_room(const ComplaintInfo &c, const std::string &answer);
+    std::string forward_text(const ComplaintInfo &c);
     bool answer_failed(const ComplaintInfo &c);
 
     void acks();
@@ -376,7 +377,9 @@ void Job::apply(const Row &r, const Officer &o, const Command &cmd, const Compla
         reply_status(r, c);
         return;
     case Verb::terima:
-        if (st != "forwarded")
+        // Routed: the forward has not been sent yet, but the officer has the ticket (by phone,
+        // from the portal): the agency acts on it, which is what the SOP wants.
+        if (st != "forwarded" && st != "routed")
             return refuse("status is " + st);
         // SOP step 3 is the head's disposition; the event says who confirmed it.
         event(r, o, c, "accepted", std::string(o.role == "head" ? "by the head" : "by the liaison officer"));
@@ -386,7 +389,7 @@ void Job::apply(const Row &r, const Officer &o, const Command &cmd, const Compla
             const auto prev = latest_event(db_, c.id, "'answered'");
             if (prev && prev->detail == cmd.text)
                 return refuse("the same answer again");
-        } else if (st != "forwarded" && st != "accepted" && !(st == "approved" && answer_failed(c))) {
+        } else if (st != "routed" && st != "forwarded" && st != "accepted" && !(st == "approved" && answer_failed(c))) {
             return refuse("status is " + st);
         }
         if (const auto room = answer_room(c, cmd.text)) {
@@ -401,14 +404,14 @@ void Job::apply(const Row &r, const Officer &o, const Command &cmd, const Compla
                   "help", c.id);
             return;
         }
-        if (st == "forwarded") {
+        if (st == "routed" || st == "forwarded") {
             // Answering without TERIMA first: the disposition is taken as received at the answer.
             event(r, o, c, "accepted", std::string("implicit: JAWAB without TERIMA"));
         }
         event(r, o, c, "answered", cmd.text);
         break;
     case Verb::tolak:
-        if (st != "forwarded" && st != "accepted")
+        if (st != "routed" && st != "forwarded" && st != "accepted")
             return refuse("status is " + st);
         event(r, o, c, "refused", cmd.text);
         break;
@@ -542,12 +545,30 @@ void Job::query(const Row &r, const Command &cmd) {
 
 void Job::followup(const Row &r, const ComplaintInfo &c) {
     ++sum_.followups;
-    // Before forwarding, the forward message itself carries the citizen's further SMS.
-    if (!c.agency_id || (c.status != "forwarded" && c.status != "accepted" && c.status != "answered"))
+    if (!c.agency_id ||
+        (c.status != "routed" && c.status != "forwarded" && c.status != "accepted" && c.status != "answered"))
         return;
-    for (const auto &o : officers_of(db_, *c.agency_id, true, false))
+    // The forward itself carries the citizen's further SMS: one still waiting for the modem gets
+    // the new text; an officer whose forward is not queued yet gets it from forwards().
+    const auto route = latest_event(db_, c.id, "'routed', 'assigned'");
+    if (!route)
+        return;
+    const std::string prefix = fmt::format("fwd:{}:", route->id);
+    Stmt(db_, "UPDATE outbound SET text = ? WHERE complaint_id = ? AND purpose = 'forward' AND status = 'queued' "
+              "AND substr(dedupe, 1, length(?)) = ?")
+        .args(forward_text(c), c.id, prefix, prefix)
+        .run();
+    for (const auto &o : officers_of(db_, *c.agency_id, true, false)) {
+        Stmt f(db_, "SELECT status FROM outbound WHERE dedupe = ?");
+        f.bind(1, prefix + std::to_string(o.id));
+        const std::string fwd = f.step() ? f.str(0) : "";
+        f.reset();
+        // Their forward has gone out, or is going (sending, unknown), or failed: the SMS on its own.
+        if (fwd == "queued" || (fwd.empty() && c.status == "routed"))
+            continue;
         queue(o.phone, render_fitting(cfg_, "followup", {{"ticket", c.ticket}, {"text", r.text}}, "text"), "followup",
               c.id, fmt::format("fup:{}:{}", r.id, o.id));
+    }
 }
 
 void Job::notifications() {
@@ -590,6 +611,25 @@ void Job::acks() {
 }
 
 void Job::forwards() {
+    // Forwards still waiting for the modem when the agency lost the complaint (TOLAK, back to
+    // triage, closed): the officers must not receive it. (Re-routing is handled per complaint.)
+    {
+        std::vector<std::pair<std::int64_t, std::string>> stale;
+        {
+            Stmt q(db_, "SELECT o.id, c.status FROM outbound o JOIN complaint c ON c.id = o.complaint_id "
+                        "WHERE o.status = 'queued' AND o.purpose = 'forward' "
+                        "AND c.status IN ('received', 'triage', 'closed')");
+            while (q.step())
+                stale.emplace_back(q.i64(0), q.str(1));
+        }
+        if (!stale.empty()) {
+            Tx tx(db_);
+            for (const auto &[id, status] : stale)
+                cancel(db_, id, opt_.now,
+                       "superseded: the complaint is no longer with the agency (status " + status + ")");
+            tx.commit();
+        }
+    }
     each_complaint(db_, "SELECT id FROM complaint WHERE status = 'routed' ORDER BY id", [&](const ComplaintInfo &c) {
         const auto route = latest_event(db_, c.id, "'routed', 'assigned'");
         if (c.status != "routed" || !route || !c.agency_id)
@@ -610,33 +650,40 @@ void Job::forwards() {
             }
             return;
         }
-        std::string text = c.text;
-        {
-            Stmt f(db_, "SELECT detail FROM event WHERE complaint_id = ? AND kind = 'followup' ORDER BY id");
-            f.bind(1, c.id);
-            while (f.step())
-                text += " / " + f.str(0);
-        }
-        const std::string citizen = c.confidential              ? std::string("(dirahasiakan)")
-                                    : !is_phone(c.reporter)     ? c.reporter
-                                    : cfg_.forward.mask_citizen ? mask_msisdn(c.reporter)
-                                                                : c.reporter;
-        const std::string msg = render_fitting(cfg_, "forward",
-                                               {{"ticket", c.ticket},
-                                                {"date", format_datetime_id(c.received_at)},
-                                                {"citizen", citizen},
-                                                {"text", text},
-                                                {"agency", c.agency_name}},
-                                               "text");
-        for (const auto &o : to) {
-            if (!enqueue(db_, {o.phone, msg, "forward", c.id, fmt::format("fwd:{}:{}", route->id, o.id)}, opt_.now))
-                continue;
-            ++sum_.queued;
-            append_event(db_, {c.id, opt_.now, "forwarded", "system", c.agency_id, o.id, std::nullopt});
-        }
-        ++sum_.forwarded;
-        log_.info("complaint {} forwarded to {} ({} officers)", c.ticket, c.agency_name, to.size());
+        // Queued once per officer and routing; the `forwarded` event waits for the modem
+        // (send_queue): until the SMS is sent the complaint stays routed and the agency's clock
+        // does not run. A run while the forward waits queues nothing new.
+        const std::string msg = forward_text(c);
+        long fresh = 0;
+        for (const auto &o : to)
+            if (enqueue(db_, {o.phone, msg, "forward", c.id, fmt::format("fwd:{}:{}", route->id, o.id)}, opt_.now))
+                ++fresh;
+        sum_.queued += fresh;
+        if (fresh > 0)
+            log_.info("complaint {}: forward to {} queued ({} officers)", c.ticket, c.agency_name, fresh);
     });
+}
+
+// The forward SMS of a complaint: its text with the citizen's further SMS so far.
+std::string Job::forward_text(const ComplaintInfo &c) {
+    std::string text = c.text;
+    {
+        Stmt f(db_, "SELECT detail FROM event WHERE complaint_id = ? AND kind = 'followup' ORDER BY id");
+        f.bind(1, c.id);
+        while (f.step())
+            text += " / " + f.str(0);
+    }
+    const std::string citizen = c.confidential              ? std::string("(dirahasiakan)")
+                                : !is_phone(c.reporter)     ? c.reporter
+                                : cfg_.forward.mask_citizen ? mask_msisdn(c.reporter)
+                                                            : c.reporter;
+    return render_fitting(cfg_, "forward",
+                          {{"ticket", c.ticket},
+                           {"date", format_datetime_id(c.received_at)},
+                           {"citizen", citizen},
+                           {"text", text},
+                           {"agency", c.agency_name}},
+                          "text");
 }
 
 void Job::approvals() {
@@ -702,7 +749,9 @@ std::string stage_name(const std::string &status) {
         return "diterima, menunggu ditelaah";
     if (status == "triage")
         return "ditelaah admin";
-    if (status == "routed" || status == "forwarded")
+    if (status == "routed") // the forward SMS waits for the modem
+        return "segera diteruskan ke instansi";
+    if (status == "forwarded")
         return "diteruskan ke instansi";
     if (status == "accepted")
         return "diproses instansi";

@@ -39,7 +39,7 @@ struct ForwardSummary {
     long followups = 0; // citizens' further SMS passed on
     long queries = 0;   // CEK answered
     long queued = 0;    // messages queued
-    long forwarded = 0; // complaints forwarded to an agency
+    long forwarded = 0; // complaints whose first forward SMS to the agency was sent
     long sent = 0, parts = 0;
     long retrying = 0; // failed attempts that will be retried
     long failed = 0;   // messages that became `failed` in this run
@@ -52,12 +52,15 @@ struct ForwardSummary {
 void process_inbound(Db &db, const Config &cfg, const ForwardOptions &opt, Log &log, ForwardSummary &sum);
 
 // Step (b): messages the complaints' state calls for, queued once each (dedupe keys), with the
-// `forwarded`, `approved` (approval off, or no head registered) events that go with them.
+// `approved` events (approval off, or no head registered) that go with them. A forward is only
+// queued here: its `forwarded` event is step (c)'s, when the modem has sent it.
 void queue_notifications(Db &db, const Config &cfg, const ForwardOptions &opt, Log &log, ForwardSummary &sum);
 
 // Step (c): sends due messages until none is left or the rate limit is reached. `open` is called
 // only when something is due; it returns the transport holding the modem lock (its errors, 69 or
-// 75, propagate with the queue kept). Answers that go out append the `delivered` event.
+// 75, propagate with the queue kept). A forward that goes out appends the `forwarded` event
+// (status routed -> forwarded, the agency's disposition clock starts), an answer the `delivered`
+// event, each in the transaction that marks the message sent.
 using TransportOpener = std::function<std::unique_ptr<Transport>()>;
 void send_queue(Db &db, const Config &cfg, const ForwardOptions &opt, const TransportOpener &open, Log &log,
                 ForwardSummary &sum);

@@ -1,6 +1,11 @@
 // Step (c) of wadul-forward: the outbound queue through the modem, at most once per message.
+#include <cinttypes>
 #include <csignal>
+#include <cstdio>
 #include <memory>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include "wadul/complaint.hpp"
 #include "wadul/config.hpp"
@@ -26,6 +31,38 @@ void record_delivery(Db &db, const Claimed &m, Timestamp now) {
     const auto agency = q.opt_i64(1);
     q.reset();
     append_event(db, {m.complaint_id, now, "delivered", "system", agency, std::nullopt, std::nullopt});
+}
+
+// A forward reached an officer: the `forwarded` event, at the send, in the transaction that marks
+// the row sent (a crash before the commit leaves neither: the row becomes 'unknown', and only a
+// send recorded later writes the event). Only for the complaint's current routing while the
+// agency still holds it: a forward sent late for an earlier routing, or after a TOLAK or a
+// close, changes nothing. One event per officer and routing. Returns the complaint's ticket and
+// agency name when this was the routing's first forward to go out (the agency has it from now on).
+std::optional<std::pair<std::string, std::string>> record_forward(Db &db, const Claimed &m, Timestamp now) {
+    std::int64_t route = 0, officer = 0;
+    char end = 0;
+    if (m.purpose != "forward" || !m.complaint_id ||
+        std::sscanf(m.dedupe.c_str(), "fwd:%" SCNd64 ":%" SCNd64 "%c", &route, &officer, &end) != 2)
+        return std::nullopt;
+    Stmt q(db, "SELECT c.ticket, e.agency_id, coalesce((SELECT name FROM agency WHERE id = e.agency_id), ''), "
+               "(SELECT count(*) FROM event f WHERE f.complaint_id = c.id AND f.kind = 'forwarded' AND f.id > e.id), "
+               "(SELECT count(*) FROM event f WHERE f.complaint_id = c.id AND f.kind = 'forwarded' AND f.id > e.id "
+               "AND f.officer_id = ?) "
+               "FROM complaint c JOIN event e ON e.complaint_id = c.id WHERE c.id = ? AND e.id = ? "
+               "AND c.status NOT IN ('received', 'triage', 'closed') AND c.agency_id = e.agency_id "
+               "AND e.id = (SELECT max(id) FROM event WHERE complaint_id = c.id AND kind IN ('routed', 'assigned'))");
+    q.args(officer, *m.complaint_id, route);
+    if (!q.step() || q.i64(4) > 0)
+        return std::nullopt;
+    std::pair<std::string, std::string> named{q.str(0), q.str(2)};
+    const auto agency = q.opt_i64(1);
+    const bool first = q.i64(3) == 0;
+    q.reset();
+    append_event(db, {m.complaint_id, now, "forwarded", "system", agency, officer, std::nullopt});
+    if (!first)
+        return std::nullopt;
+    return named;
 }
 
 } // namespace
@@ -66,8 +103,13 @@ void send_queue(Db &db, const Config &cfg, const ForwardOptions &opt, const Tran
         first = false;
         Tx tx(db);
         if (r.ok) {
-            mark_sent(db, m->id, opt.now, r.parts);
-            record_delivery(db, *m, opt.now);
+            if (mark_sent(db, m->id, opt.now, r.parts)) {
+                record_delivery(db, *m, opt.now);
+                if (const auto fwd = record_forward(db, *m, opt.now)) {
+                    ++sum.forwarded;
+                    log.info("complaint {} forwarded to {}", fwd->first, fwd->second);
+                }
+            }
             ++sum.sent;
             sum.parts += r.parts;
             budget -= r.parts;

@@ -63,12 +63,12 @@ std::vector<std::int64_t> expire_leases(Db &db, Timestamp now) {
     return ids;
 }
 
-void mark_sent(Db &db, std::int64_t id, Timestamp now, int parts) {
+bool mark_sent(Db &db, std::int64_t id, Timestamp now, int parts) {
     // 'unknown' too: a run slower than its lease still records what really happened.
-    Stmt(db, "UPDATE outbound SET status = 'sent', sent_at = ?, parts = ?, lease_until = NULL, last_error = NULL "
-             "WHERE id = ? AND status IN ('sending', 'unknown')")
-        .args(now, parts, id)
-        .run();
+    return Stmt(db, "UPDATE outbound SET status = 'sent', sent_at = ?, parts = ?, lease_until = NULL, "
+                    "last_error = NULL WHERE id = ? AND status IN ('sending', 'unknown')")
+               .args(now, parts, id)
+               .run() == 1;
 }
 
 std::string mark_failed(Db &db, std::int64_t id, Timestamp now, const std::string &error, bool permanent,

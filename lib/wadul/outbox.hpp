@@ -55,7 +55,9 @@ std::optional<Claimed> claim_next(Db &db, Timestamp now, int lease_seconds);
 std::vector<std::int64_t> expire_leases(Db &db, Timestamp now);
 
 // Records what the modem did with a claimed message. The caller holds the transaction.
-void mark_sent(Db &db, std::int64_t id, Timestamp now, int parts);
+// mark_sent returns false when the row was not 'sending' or 'unknown' (another run recorded it
+// already): what goes with a send must then not be recorded again.
+bool mark_sent(Db &db, std::int64_t id, Timestamp now, int parts);
 // A failed attempt: back to 'queued' after the backoff, or 'failed' when attempts are used up or
 // the failure is permanent. Returns the new status.
 std::string mark_failed(Db &db, std::int64_t id, Timestamp now, const std::string &error, bool permanent,

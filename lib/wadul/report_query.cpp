@@ -225,8 +225,9 @@ void show_complaint(Db &db, const Config &cfg, const Calendar &cal, const std::s
     if (const StageSpan *sp = track.stage()) {
         const std::optional<Timestamp> due = track.current_due(dl);
         stage = fmt::format("{} since {}, ", stage_name(sp->stage), format_wib(sp->started));
-        stage += due ? fmt::format("due {}{}", format_wib(*due), overdue_at(due, now) ? " (overdue)" : "")
-                     : std::string("paused (waiting on the citizen)");
+        stage += due         ? fmt::format("due {}{}", format_wib(*due), overdue_at(due, now) ? " (overdue)" : "")
+                 : sp->unsent ? std::string("no deadline yet (the forward SMS has not been sent)")
+                              : std::string("paused (waiting on the citizen)");
     }
     out << fmt::format("ticket:    {}\n", c.str(1));
     out << fmt::format("status:    {}\n", c.str(2));

@@ -108,6 +108,7 @@ void Track::apply(Timestamp at, EventKind kind, std::string_view actor, std::opt
             if (it != phones_.end() && it->second == actor) f.responded = at;
         }
         if (p && p->responded == kNever) p->responded = at;
+        replied_.emplace_back(actor);
     }
     auto first = [at](Timestamp &slot) {
         if (slot == kNever) slot = at;
@@ -118,12 +119,19 @@ void Track::apply(Timestamp at, EventKind kind, std::string_view actor, std::opt
         if (!agency_id) break;
         if (p && p->agency_id != *agency_id) p->rerouted = true;
         part_for(*agency_id, at);
+        replied_.clear();
         break;
     case EventKind::Triaged: leave_agency(); break;
     case EventKind::Forwarded:
         if (!p) break;
         first(p->forwarded);
-        if (officer_id) forwards_.push_back({*officer_id, at});
+        if (officer_id) {
+            Forward f{*officer_id, at};
+            auto it = phones_.find(*officer_id);
+            if (it != phones_.end() && std::find(replied_.begin(), replied_.end(), it->second) != replied_.end())
+                f.responded = at; // replied before the SMS came: responded, in no time
+            forwards_.push_back(f);
+        }
         break;
     case EventKind::Accepted:
         if (p) first(p->accepted);

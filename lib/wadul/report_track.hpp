@@ -94,6 +94,9 @@ private:
     std::vector<AgencyPart> parts_;
     int current_ = -1;
     std::vector<Forward> forwards_;
+    // Who replied (TERIMA, JAWAB, TOLAK) since the latest routing: an officer who had the ticket
+    // before the forward SMS reached them (by phone) has responded when it does.
+    std::vector<std::string> replied_;
     StageMachine stages_;
 };
 

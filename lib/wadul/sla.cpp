@@ -66,10 +66,12 @@ void build(const Deadlines &dl, const Config &cfg, std::int64_t cid, const std::
         StageClock &st = stages[i];
         st.ended = sp.ended;
         if (current_only && st.ended) continue;
+        st.started = sp.started; // a `forwarded` event after the span began may have moved it
+        st.unsent = sp.unsent;
         st.limit = dl.limit(sp.stage, sp.started, sp.rework);
         const std::vector<Pause> mine = m.pauses_in(sp);
-        st.deadline = dl.after(st.started, st.limit, mine);
-        if (cfg.sla.reminder_at > 0)
+        st.deadline = dl.due(sp, mine);
+        if (cfg.sla.reminder_at > 0 && !st.unsent)
             st.remind_at = dl.after(st.started, std::llround(cfg.sla.reminder_at * static_cast<double>(st.limit)), mine);
         st.paused = !st.ended && !mine.empty() && !mine.back().to && mine.back().from <= now;
         out.push_back(std::move(st));
@@ -80,9 +82,10 @@ void build(const Deadlines &dl, const Config &cfg, std::int64_t cid, const std::
 // ended late between two sweeps (bound: now - kLookbackDays).
 constexpr const char *kInScope = "(c.status NOT IN ('closed', 'received') OR c.updated_at >= ?)";
 Timestamp scope_since(Timestamp now) { return now - static_cast<Timestamp>(kLookbackDays) * 86400; }
-// The event kinds StageMachine acts on: those that start or end a stage, and pauses.
-const std::string kStageKinds = "'triaged', 'refused', 'routed', 'assigned', 'accepted', 'revision', 'answered', "
-                                "'approved', 'delivered', 'closed', 'paused', 'resumed'";
+// The event kinds StageMachine acts on: those that start or end a stage, `forwarded` (starts the
+// disposition's clock), and pauses.
+const std::string kStageKinds = "'triaged', 'refused', 'routed', 'assigned', 'forwarded', 'accepted', 'revision', "
+                                "'answered', 'approved', 'delivered', 'closed', 'paused', 'resumed'";
 } // namespace
 
 void for_each_stage(Db &db, const Calendar &cal, const Config &cfg, Timestamp now, bool current_only,
@@ -250,6 +253,14 @@ public:
         }
     }
 
+    // A disposition still waiting for its forward SMS after its whole limit of office time.
+    void unsent(const StageClock &st, std::int64_t waited_office_secs) {
+        if (waited_office_secs < st.limit) return;
+        res_.notes.push_back(fmt::format("complaint '{}' was routed to {} at {} and its forward SMS has not been "
+                                         "sent yet: no deadline runs for the agency (see 'wadul-forward queue')",
+                                         st.ticket, st.agency, format_wib(st.started)));
+    }
+
 private:
     // The numbers of "liaison", "head" (the stage's agency, in post) or "admin" (sla.admin_phones).
     const std::vector<std::string> &phones(const StageClock &st, const std::string &role) {
@@ -312,7 +323,13 @@ SweepResult sweep(Db &db, const Calendar &cal, const Config &cfg, Timestamp now)
     Sweeper s(db, cfg, now, res);
     for_each_stage(db, cal, cfg, now, false, "", [&](StageClock &st) {
         if (st.started > now) return; // a replay (WADUL_NOW) looking at a stage not yet begun
-        if (!st.deadline) return;     // the clock is stopped: waiting on the citizen
+        if (st.unsent) {
+            // Nothing for the agency: a reminder would reach its officers before the complaint
+            // itself. The forward is the sysadmin's (wadul-forward warns about failed sends).
+            if (!st.ended) s.unsent(st, cal.working_seconds(st.started, now));
+            return;
+        }
+        if (!st.deadline) return; // the clock is stopped: waiting on the citizen
         if (st.ended) {
             // Ended after its deadline, between two sweeps: the breach still goes on record.
             if (*st.ended > *st.deadline && !st.breach_recorded) s.breach(st);
@@ -380,6 +397,8 @@ std::vector<StaleStep> cancel_stale_steps(Db &db, const Config &cfg, Timestamp n
                               stage_name(cur->stage));
         else if (sm->paused_at(now))
             why = "the complaint is paused (waiting on the citizen)";
+        else if (cur->unsent)
+            why = "the forward SMS has not reached the agency";
         if (why.empty()) continue;
         why = "stale: " + why + " before it was sent";
         cancel(db, r.id, now, why);

@@ -32,6 +32,9 @@ struct StageClock {
     std::optional<Timestamp> deadline;
     std::optional<Timestamp> remind_at;    // nullopt too when sla.reminder_at is 0
     bool paused = false;
+    // A disposition whose forward SMS has not reached the agency yet (StageSpan::unsent): no
+    // deadline, no reminder, no escalation, no breach; `started` is the routing until it is sent.
+    bool unsent = false;
     bool reminded = false;                 // a `reminded` event exists for this stage
     bool breach_recorded = false;          // a `breached` event exists for this stage
     std::vector<std::string> escalated;    // details of its `escalated` events ("disposition head 1")
@@ -51,7 +54,9 @@ struct SweepResult {
     int escalations = 0;   // escalation steps queued
     int breaches = 0;      // breaches recorded
     int messages = 0;      // outbound rows queued
-    std::vector<std::string> notes; // things the sysadmin should know (a step with nobody to send to)
+    // Things the sysadmin should know (-v): a step with nobody to send to, a forward that has
+    // waited longer than sla.disposition_minutes to be sent.
+    std::vector<std::string> notes;
     int admin_unsent = 0;  // of those, steps for the admins not sent because sla.admin_phones is empty
 };
 
@@ -69,8 +74,8 @@ struct StaleStep {
 // For wadul-forward, between the officers' replies and the modem: cancels (outbox `cancel`) each
 // queued `reminder`/`escalation` whose stage span (the STAGE-EVENT of its dedupe key) is no
 // longer the complaint's current one as StageMachine replays it: the stage ended (TERIMA, JAWAB,
-// SETUJU, ...), the complaint was routed or assigned again, closed, or paused (waiting on the
-// citizen). Replays only the complaints that have such rows queued; one transaction.
+// SETUJU, ...), the complaint was routed or assigned again, closed, paused (waiting on the
+// citizen), or its disposition waits for the forward SMS (unsent). Replays only the complaints that have such rows queued; one transaction.
 std::vector<StaleStep> cancel_stale_steps(Db &db, const Config &cfg, Timestamp now);
 
 // `wadul-sla status`: open complaints by time left, overdue first.

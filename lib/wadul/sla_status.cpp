@@ -27,24 +27,25 @@ std::vector<StatusRow> status_rows(Db &db, const Calendar &cal, const Config &cf
         rows.push_back(std::move(r));
     }
     std::vector<StageClock>().swap(stages); // moved from: give the memory back before sorting
-    // Overdue first (longest overdue first), then by office time left; stopped clocks last.
+    // Overdue first (longest overdue first), then by office time left; stopped clocks last:
+    // forwards not sent yet (oldest routing first), then pauses.
     // Sorted as compact keys, so the comparisons stay in cache and each row moves once at the end.
     struct Key {
-        std::int64_t primary, secondary; // running: left, deadline; paused: started, 0
-        std::uint32_t rank;              // 0 overdue, 1 open, 2 paused
+        std::int64_t primary, secondary; // running: left, deadline; unsent, paused: started, 0
+        std::uint32_t rank;              // 0 overdue, 1 open, 2 unsent, 3 paused
         std::uint32_t row;
     };
     std::vector<Key> keys(rows.size());
     for (std::uint32_t i = 0; i < keys.size(); ++i) {
         const StatusRow &r = rows[i];
         if (r.left) keys[i] = {*r.left, *r.clock.deadline, r.overdue ? 0u : 1u, i};
-        else keys[i] = {r.clock.started, 0, 2u, i};
+        else keys[i] = {r.clock.started, 0, r.clock.unsent ? 2u : 3u, i};
     }
     std::stable_sort(keys.begin(), keys.end(), [&rows](const Key &a, const Key &b) {
         if (a.rank != b.rank) return a.rank < b.rank;
         if (a.primary != b.primary) return a.primary < b.primary;
         if (a.secondary != b.secondary) return a.secondary < b.secondary;
-        return a.rank != 2 && rows[a.row].clock.ticket < rows[b.row].clock.ticket;
+        return a.rank != 3 && rows[a.row].clock.ticket < rows[b.row].clock.ticket;
     });
     std::vector<std::uint32_t> order(keys.size());
     for (size_t i = 0; i < keys.size(); ++i) order[i] = keys[i].row;
@@ -76,7 +77,9 @@ std::string office_time(std::int64_t secs) {
     return fmt::format("{}{}h{:02}m", neg ? "-" : "", m / 60, m % 60);
 }
 
-const char *state(const StatusRow &r) { return !r.left ? "paused" : (r.overdue ? "overdue" : "open"); }
+const char *state(const StatusRow &r) {
+    return r.clock.unsent ? "unsent" : !r.left ? "paused" : (r.overdue ? "overdue" : "open");
+}
 
 } // namespace
 
@@ -110,7 +113,9 @@ std::string format_status(const std::vector<StatusRow> &rows, StatusFormat forma
             out += ", \"overdue\": ";
             out += r.overdue ? "true" : "false";
             out += ", \"paused\": ";
-            out += c.paused ? "true}" : "false}";
+            out += c.paused ? "true" : "false";
+            out += ", \"unsent\": ";
+            out += c.unsent ? "true}" : "false}";
         }
         return out + (rows.empty() ? "]\n" : "\n]\n");
     }

@@ -60,6 +60,17 @@ void StageMachine::apply(Timestamp at, EventKind kind, std::optional<std::int64_
         if (kind == EventKind::Resumed && paused) pauses_.back().to = at;
         return;
     }
+    if (kind == EventKind::Forwarded) {
+        // The forward SMS reached an officer of the agency that holds the disposition: its clock
+        // starts now. A forward for another agency (sent late, after a re-routing) starts nothing.
+        if (!running_) return;
+        StageSpan &cur = spans_.back();
+        if (cur.stage != Stage::disposition || !cur.unsent) return;
+        if (agency_id && cur.agency_id && *agency_id != *cur.agency_id) return;
+        cur.unsent = false;
+        cur.started = std::max(cur.started, at);
+        return;
+    }
     std::optional<Stage> starts;
     switch (kind) {
     case EventKind::Triaged:
@@ -72,7 +83,7 @@ void StageMachine::apply(Timestamp at, EventKind kind, std::optional<std::int64_
     case EventKind::Approved: starts = Stage::followup; break;
     case EventKind::Delivered:
     case EventKind::Closed: break;
-    default: return; // changes no stage: received, forwarded (the disposition runs from the routing), ...
+    default: return; // changes no stage: received, followup, ...
     }
     // Every kind left here changes the status, so it ends the running stage.
     if (running_) spans_.back().ended = at;
@@ -88,6 +99,7 @@ void StageMachine::apply(Timestamp at, EventKind kind, std::optional<std::int64_
     s.start_event = event_id;
     s.started = at;
     s.agency_id = agency_;
+    s.unsent = *starts == Stage::disposition;
     spans_.push_back(s);
     running_ = true;
 }

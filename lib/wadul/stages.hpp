@@ -42,12 +42,18 @@ struct StageSpan {
     Timestamp started = 0;
     std::optional<Timestamp> ended;        // nullopt while it runs
     std::optional<std::int64_t> agency_id; // the agency routed or assigned to; nullopt in triage
+    // A disposition whose forward SMS has not reached any of the agency's officers yet: its clock
+    // has not started (no deadline). The first `forwarded` event moves `started` to the send.
+    bool unsent = false;
 };
 
 // Replays one complaint's events, in order of (at, id), into its stages: triaged/refused start
 // triage, routed/assigned disposition, accepted the answer (review + answer), revision the answer
 // again (answer only), answered approval, approved follow-up; any of these and delivered/closed
-// end the running stage. Other kinds (received, forwarded, followup, ...) change no stage.
+// end the running stage. The disposition's clock starts at the first `forwarded` event after the
+// routing (the agency cannot act on a complaint whose SMS has not reached it): until then the
+// span is `unsent`, begun at the routing, without a deadline. Other kinds (received, followup,
+// a later forwarded, ...) change no stage.
 class StageMachine {
 public:
     // Without `pause_on_citizen` (sla.pause_on_citizen) paused/resumed events are ignored.
@@ -84,8 +90,10 @@ public:
     // (ordered); nullopt when a pause that has not ended stops it before the time runs out. A
     // pause that begins after the time ran out changes nothing: it does not undo a breach.
     std::optional<Timestamp> after(Timestamp start, std::int64_t offset, const std::vector<Pause> &pauses) const;
-    // When the stage is due, given the pauses while it ran (StageMachine::pauses_in).
+    // When the stage is due, given the pauses while it ran (StageMachine::pauses_in); nullopt
+    // for an unsent disposition (its clock has not started).
     std::optional<Timestamp> due(const StageSpan &s, const std::vector<Pause> &pauses) const {
+        if (s.unsent) return std::nullopt;
         return after(s.started, limit(s.stage, s.started, s.rework), pauses);
     }
     const Calendar &calendar() const { return cal_; }

@@ -152,8 +152,10 @@ route pause 02VHP32 "minta alamat lengkap" --by rina
 check "pause exits 0 quietly" [ "$(rc)" = 0 ] && [ ! -s "$T/out" ] && [ ! -s "$T/err" ]
 check "pause event" [ "$(ev 02VHP32)" = "paused|admin:rina|minta alamat lengkap" ]
 check "pause leaves the status" [ "$(st 02VHP32)" = "routed DISHUB" ]
-"$BIN/wadul-sla" status --format tsv >"$T/sla" 2>"$T/err"
-check "sla status shows the complaint paused" bash -c "grep 02VHP32 '$T/sla' | grep -q paused"
+# (Its forward has not been sent, no wadul-forward ran: the state column says unsent; the
+# JSON has both.)
+"$BIN/wadul-sla" status --format json >"$T/sla" 2>"$T/err"
+check "sla status shows the complaint paused" bash -c "grep 02VHP32 '$T/sla' | grep -q '\"paused\": true, \"unsent\": true'"
 route pause 02VHP32 "lagi" --by rina
 check "pausing a paused complaint exits 65" [ "$(rc)" = 65 ] && has "$T/err" "complaint '02VHP32' is already paused"
 route resume 02VHP32 --by rina

@@ -35,23 +35,27 @@ expect 0 "sweep creates the store" env WADUL_NOW=2026-01-12T09:00:00+07:00 "$SLA
 expect 0 "status on an empty store" env WADUL_NOW=2026-01-12T09:00:00+07:00 "$SLA" status --format json
 [ "$(cat "$T/out")" = "[]" ] || fail "empty store: expected [], got '$(cat "$T/out")'"
 
-# Two agencies, their officers, three complaints (WIB = UTC+7).
+# Two agencies, their officers, three complaints, each forwarded by SMS as soon as it was routed
+# (WIB = UTC+7).
 sqlite3 "$T/wadul.db" <<'SQL' || fail "building the store"
 INSERT INTO agency(id, code, name, kind) VALUES (1, 'DPU', 'Dinas Pekerjaan Umum', 'opd'), (2, 'DINKES', 'Dinas Kesehatan', 'opd');
 INSERT INTO officer(agency_id, name, phone, role, valid_from) VALUES
   (1, 'Budi', '+628111111111', 'liaison', 0), (1, 'Sri', '+628122222222', 'head', 0),
   (2, 'Ani', '+628144444444', 'liaison', 0);
 INSERT INTO complaint(id, ticket, source, reporter, text, received_at, status, agency_id, updated_at) VALUES
-  (1, 'AAA1111', 'sms', '+628199999999', 'jalan rusak', strftime('%s', '2026-01-12 01:55'), 'routed', 1, strftime('%s', '2026-01-12 02:00')),
+  (1, 'AAA1111', 'sms', '+628199999999', 'jalan rusak', strftime('%s', '2026-01-12 01:55'), 'forwarded', 1, strftime('%s', '2026-01-12 02:00')),
   (2, 'BBB2222', 'sms', '+628199999998', 'puskesmas tutup', strftime('%s', '2026-01-12 00:55'), 'accepted', 2, strftime('%s', '2026-01-12 01:30')),
   (3, 'CCC3333', 'sms', '+628199999997', 'lampu mati', strftime('%s', '2026-01-12 01:00'), 'closed', 1, strftime('%s', '2026-01-12 01:20'));
 INSERT INTO event(complaint_id, at, kind, actor, agency_id) VALUES
   (1, strftime('%s', '2026-01-12 01:55'), 'received', '+628199999999', NULL),
   (1, strftime('%s', '2026-01-12 02:00'), 'routed', 'system', 1),
+  (1, strftime('%s', '2026-01-12 02:00'), 'forwarded', 'system', 1),
   (2, strftime('%s', '2026-01-12 00:55'), 'received', '+628199999998', NULL),
   (2, strftime('%s', '2026-01-12 01:00'), 'routed', 'system', 2),
+  (2, strftime('%s', '2026-01-12 01:00'), 'forwarded', 'system', 2),
   (2, strftime('%s', '2026-01-12 01:30'), 'accepted', '+628144444444', 2),
   (3, strftime('%s', '2026-01-12 01:00'), 'routed', 'system', 1),
+  (3, strftime('%s', '2026-01-12 01:00'), 'forwarded', 'system', 1),
   (3, strftime('%s', '2026-01-12 01:20'), 'closed', 'admin:rina', NULL);
 SQL
 q() { sqlite3 "$T/wadul.db" "$1"; }

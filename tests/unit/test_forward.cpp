@@ -16,6 +16,7 @@
 
 #include "wadul/complaint.hpp"
 #include "wadul/config.hpp"
+#include "wadul/error.hpp"
 #include "wadul/forward.hpp"
 #include "wadul/log.hpp"
 #include "wadul/modem.hpp"
@@ -276,13 +277,14 @@ struct World {
                 out.push_back(r.text);
         return out;
     }
-    // A complaint from the citizen, routed to `agency` and forwarded.
+    // A complaint from the citizen, routed to `agency` and forwarded (the forward sent).
     std::int64_t forwarded_complaint(const std::string &text = "Jalan di Desa Sumber rusak parah",
                                      std::int64_t agency = 1, const std::string &from = kCitizen) {
         const auto cid = complaint_of(sms(from, text));
         run();
         route(cid, agency);
         run();
+        send();
         REQUIRE(status(cid) == "forwarded");
         return cid;
     }
@@ -308,7 +310,9 @@ TEST_CASE("the whole cycle: ack, forward, TERIMA, JAWAB, SETUJU, answer delivere
 
     w.route(cid, 1);
     w.run();
-    CHECK(w.status(cid) == "forwarded");
+    // Queued, not sent: the complaint stays routed, no `forwarded` event yet.
+    CHECK(w.status(cid) == "routed");
+    CHECK(w.events(cid) == std::vector<std::string>{"received", "routed"});
     auto fwd = w.queued(kLiaison, "forward");
     REQUIRE(fwd.size() == 1);
     CHECK(contains(fwd[0], t));
@@ -319,6 +323,13 @@ TEST_CASE("the whole cycle: ack, forward, TERIMA, JAWAB, SETUJU, answer delivere
     CHECK(w.queued(kOther, "forward").empty());
     w.run(); // again: nothing new
     CHECK(w.queued(kLiaison, "forward").size() == 1);
+    CHECK(w.queued(kHead, "forward").size() == 1);
+    w.now += 600;
+    w.send(); // the ack and both forwards go out: one `forwarded` event per officer, at the send
+    CHECK(w.status(cid) == "forwarded");
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'forwarded' AND at = " + std::to_string(w.now) +
+                  " AND officer_id IS NOT NULL AND agency_id = 1") == 2);
+    CHECK(w.sum.forwarded == 1);
 
     w.sms(kLiaison, "TERIMA " + t);
     w.run();
@@ -345,6 +356,7 @@ TEST_CASE("the whole cycle: ack, forward, TERIMA, JAWAB, SETUJU, answer delivere
     w.send();
     CHECK(w.status(cid) == "closed");
     CHECK(w.sum.sent == 5); // ack, forward x2, approval, answer
+    CHECK(w.sum.forwarded == 1);
     CHECK(w.events(cid) == std::vector<std::string>{"received", "routed", "forwarded", "forwarded", "accepted",
                                                     "answered", "approved", "delivered"});
     // Actors: the officer's number for their steps, system for the rest.
@@ -622,6 +634,136 @@ TEST_CASE("a further SMS before forwarding travels inside the forward") {
     CHECK(contains(fwd[0], "Jembatan retak / di Desa Pasar Banggi"));
 }
 
+TEST_CASE("the modem down: the complaint stays routed until its forward is sent, then forwarded at the send") {
+    World w;
+    const auto cid = w.complaint_of(w.sms(kCitizen, "Jembatan retak di Desa Pasar Banggi"));
+    const auto t = w.ticket(cid);
+    w.run();
+    w.route(cid, 1);
+    w.run();
+    const std::string phone = w.cfg.modem.device;
+    w.cfg.modem.device = (w.dir.path / "no-such-phone").string(); // no credit, SIM blocked, modem hung
+    for (int i = 0; i < 5; ++i) {
+        w.now += 3600;
+        w.run();
+        CHECK_THROWS_AS(w.send(), Error);
+    }
+    CHECK(w.status(cid) == "routed");
+    CHECK(w.events(cid) == std::vector<std::string>{"received", "routed"});
+    // Queued once, whatever the number of runs (fwd:ROUTE:OFFICER).
+    CHECK(w.queued(kLiaison, "forward").size() == 1);
+    CHECK(w.queued(kHead, "forward").size() == 1);
+    // The citizen asks meanwhile: not yet "diteruskan" as if the agency had it.
+    w.sms(kCitizen, "CEK " + t);
+    w.run();
+    REQUIRE(w.queued(kCitizen, "status").size() == 1);
+    CHECK(contains(w.queued(kCitizen, "status")[0], "segera diteruskan ke instansi"));
+    // A further SMS joins the forward still waiting, instead of going on its own before it.
+    w.sms(kCitizen, "Tambahan: sudah ada yang jatuh");
+    w.run();
+    CHECK(w.queued(kLiaison, "followup").empty());
+    REQUIRE(w.queued(kLiaison, "forward").size() == 1);
+    CHECK(contains(w.queued(kLiaison, "forward")[0], "Jembatan retak di Desa Pasar Banggi / Tambahan: sudah ada"));
+    CHECK(contains(w.queued(kHead, "forward")[0], "Tambahan: sudah ada"));
+
+    w.cfg.modem.device = phone; // back
+    w.now += 3600;
+    w.run();
+    w.send();
+    CHECK(w.status(cid) == "forwarded");
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'forwarded' AND at = " + std::to_string(w.now)) == 2);
+    CHECK(w.count("SELECT count(DISTINCT officer_id) FROM event WHERE kind = 'forwarded'") == 2);
+    CHECK(w.sum.forwarded == 1);
+    // A later further SMS goes on its own, as for any forwarded complaint.
+    w.sms(kCitizen, "Tambahan lagi: makin parah");
+    w.run();
+    CHECK(w.queued(kLiaison, "followup").size() == 1);
+    w.send();
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'forwarded'") == 2);
+}
+
+TEST_CASE("a forward is recorded once, only when sent, only for the routing and agency it was for") {
+    World w;
+    // Interrupted after the modem took it: 'unknown', no event; sent again by the sysadmin: one.
+    const auto a = w.complaint_of(w.sms(kCitizen, "Lampu jalan mati"));
+    w.run();
+    w.send();
+    w.route(a, 1);
+    w.run();
+    const auto claimed = claim_next(w.db, w.now, 60);
+    REQUIRE(claimed);
+    CHECK(claimed->purpose == "forward");
+    REQUIRE(expire_leases(w.db, w.now + 61).size() == 1);
+    w.now += 120;
+    w.send(); // the other officer's forward
+    CHECK(w.status(a) == "forwarded");
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'forwarded'") == 1);
+    REQUIRE(retry(w.db, claimed->id, w.now));
+    w.send();
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'forwarded'") == 2);
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'forwarded' AND officer_id = " +
+                  std::to_string(w.officer_id(claimed->recipient))) == 1);
+
+    // Routed again while the first agency's forwards were already with the modem: they go out,
+    // but the complaint is not the first agency's any more: no event, still routed.
+    World x;
+    const auto b = x.complaint_of(x.sms(kCitizen, "Puskesmas tutup"));
+    x.route(b, 1);
+    x.run();
+    x.route(b, 2);
+    x.send(); // before any run cancels them
+    CHECK(x.sent.size() >= 2);
+    CHECK(x.status(b) == "routed");
+    CHECK(x.count("SELECT count(*) FROM event WHERE kind = 'forwarded'") == 0);
+    x.run();
+    x.send();
+    CHECK(x.status(b) == "forwarded");
+    CHECK(x.count("SELECT count(*) FROM event WHERE kind = 'forwarded' AND agency_id = 2") == 1);
+    CHECK(x.count("SELECT count(*) FROM event WHERE kind = 'forwarded'") == 1);
+
+    // Closed by the admin while the forward waits: cancelled at the next run, never sent.
+    World y;
+    const auto c = y.complaint_of(y.sms(kCitizen, "Spam"));
+    y.route(c, 1);
+    y.run();
+    {
+        Tx tx(y.db);
+        append_event(y.db, {c, y.now, "closed", "admin:rina", 1, std::nullopt, std::string("spam")});
+        tx.commit();
+    }
+    y.run();
+    y.send();
+    for (const auto &m : y.sent)
+        CHECK(m.first == kCitizen); // the ack only
+    CHECK(y.count("SELECT count(*) FROM outbound WHERE purpose = 'forward' AND status = 'cancelled' AND last_error LIKE "
+                  "'superseded: the complaint is no longer with the agency (status closed)'") == 2);
+    CHECK(y.count("SELECT count(*) FROM event WHERE kind = 'forwarded'") == 0);
+}
+
+TEST_CASE("an officer who knows the ticket acts before the forward is sent") {
+    World w;
+    const auto cid = w.complaint_of(w.sms(kCitizen, "Jalan berlubang di Sulang"));
+    const auto t = w.ticket(cid);
+    w.route(cid, 1);
+    w.run();
+    REQUIRE(w.status(cid) == "routed");
+    // Told by phone: TERIMA is taken, the disposition is done.
+    w.sms(kLiaison, "TERIMA " + t);
+    w.run();
+    CHECK(w.status(cid) == "accepted");
+    // The forward still goes out (the officer gets the text), recorded without moving the status back.
+    w.send();
+    CHECK(w.status(cid) == "accepted");
+    CHECK(w.events(cid) == std::vector<std::string>{"received", "routed", "accepted", "forwarded", "forwarded"});
+    // Another agency's officer still cannot.
+    const auto c2 = w.complaint_of(w.sms("+6285700000002", "Obat habis di puskesmas"));
+    w.route(c2, 1);
+    w.run();
+    w.sms(kOther, "TERIMA " + w.ticket(c2));
+    w.run();
+    CHECK(w.status(c2) == "routed");
+}
+
 TEST_CASE("CEK: the citizen's own ticket only") {
     World w;
     const auto cid = w.forwarded_complaint();
@@ -653,8 +795,11 @@ TEST_CASE("re-routing forwards again to the new agency and stops what was queued
     w.run();
     w.route(cid, 2);
     w.run();
-    CHECK(w.status(cid) == "forwarded");
+    CHECK(w.status(cid) == "routed");
     CHECK(w.queued(kOther, "forward").size() == 1);
+    w.send();
+    CHECK(w.status(cid) == "forwarded");
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'forwarded' AND agency_id = 2") == 1);
     // Routed twice before anything was sent: only the latest agency's forward stays queued.
     World x;
     const auto c2 = x.complaint_of(x.sms(kCitizen, "Puskesmas tutup"));
@@ -666,6 +811,9 @@ TEST_CASE("re-routing forwards again to the new agency and stops what was queued
     for (const auto &s : x.sent)
         CHECK(s.first != kLiaison);
     CHECK(x.count("SELECT count(*) FROM outbound WHERE status = 'cancelled' AND last_error LIKE 'superseded%'") == 2);
+    // A cancelled forward never becomes a `forwarded` event.
+    CHECK(x.count("SELECT count(*) FROM event WHERE kind = 'forwarded' AND agency_id = 1") == 0);
+    CHECK(x.count("SELECT count(*) FROM event WHERE kind = 'forwarded' AND agency_id = 2") == 1);
 }
 
 TEST_CASE("an agency without officers: the complaint waits, noted once") {
@@ -828,6 +976,7 @@ TEST_CASE("a web complaint's answer goes by no SMS to the citizen, but the head'
     tx.commit();
     w.route(cid, 1);
     w.run();
+    w.send();
     REQUIRE(w.status(cid) == "forwarded");
     const auto t = w.ticket(cid);
     const std::string long_answer = answer_of(1600, false);

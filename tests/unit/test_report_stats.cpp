@@ -15,6 +15,7 @@
 #include "wadul/report_csv.hpp"
 #include "wadul/report_query.hpp"
 #include "wadul/report_stats.hpp"
+#include "wadul/report_track.hpp"
 #include "wadul/store.hpp"
 
 using namespace wadul;
@@ -277,8 +278,8 @@ TEST_CASE("deadlines on the working calendar, pauses stopping the clock") {
     Scenario s;
     const MonthlyReport r = build_monthly_report(s.db, s.cfg, s.cal, kNov);
     const auto &st = r.total.stages;
-    // Disposition (30 min from routed/assigned, as wadul-sla has it; the report used to start it
-    // at the forwarding, 5 s later, which changes nothing here): c1, c9, c11 in time; c3 (refused
+    // Disposition (30 min from the first forward SMS sent after routed/assigned, 5 s after the
+    // routing here, as wadul-sla has it): c1, c9, c11 in time; c3 (refused
     // after an hour) and c4 (TERIMA after an hour) late; c2 and c3 at DPUTARU (assigned Tuesday
     // 13:00, due 13:30) overdue; c5 (routed Monday 20:00, due Tuesday 07:30) not yet due.
     CHECK(st[int(Stage::disposition)].done == 5);
@@ -328,10 +329,11 @@ TEST_CASE("deadlines on the working calendar, pauses stopping the clock") {
             CHECK(o.due == T(11, 17, 9, 10));
         }
         if (o.ticket == s.ticket["c2"]) {
-            // From the routing (09:00:05), not the forwarding (09:00:10) as the report had it.
+            // From the forward SMS (09:00:10), not the routing (09:00:05): the agency's clock
+            // starts when it has the complaint.
             CHECK(o.stage == Stage::disposition);
-            CHECK(o.stage_since == T(11, 9, 9, 0, 5));
-            CHECK(o.due == T(11, 9, 9, 30, 5));
+            CHECK(o.stage_since == T(11, 9, 9, 0, 10));
+            CHECK(o.due == T(11, 9, 9, 30, 10));
         }
         if (o.ticket == s.ticket["c11"]) {
             // JAWAB Wednesday 11 November 09:00 + 1 working day; the pause ended before it began.
@@ -478,4 +480,22 @@ TEST_CASE("complaints an admin closed without an answer are counted apart") {
     CHECK(expected == 1);
     CHECK(r.total.closed_unanswered == expected);
     CHECK(r.total.received == 11);
+}
+
+TEST_CASE("an officer who replied before the forward SMS reached them has responded, in no time") {
+    // TERIMA by phone while the modem was down; the forward went out two hours later.
+    const std::unordered_map<std::int64_t, std::string> phones = {{7, "+6281100000001"}, {8, "+6281100000009"}};
+    Track t(1, T(11, 2, 8), phones, true);
+    t.apply(T(11, 2, 8), EventKind::Received, "+6285700000000", std::nullopt, std::nullopt);
+    t.apply(T(11, 2, 8, 1), EventKind::Routed, "system", 1, std::nullopt);
+    t.apply(T(11, 2, 9), EventKind::Accepted, "+6281100000001", 1, 7);
+    t.apply(T(11, 2, 11), EventKind::Forwarded, "system", 1, 7);
+    t.apply(T(11, 2, 11), EventKind::Forwarded, "system", 1, 8);
+    REQUIRE(t.forwards().size() == 2);
+    CHECK(t.forwards()[0].responded == T(11, 2, 11));
+    CHECK(t.forwards()[1].responded == kNever); // the head did not reply
+    // The disposition was done before the agency's clock could start: on time, no deadline.
+    REQUIRE(t.stages().spans().size() == 2);
+    CHECK(t.stages().spans()[0].unsent);
+    CHECK(t.stages().spans()[0].ended == T(11, 2, 9));
 }

@@ -9,6 +9,7 @@
 #include "wadul/calendar.hpp"
 #include "wadul/complaint.hpp"
 #include "wadul/config.hpp"
+#include "wadul/outbox.hpp"
 #include "wadul/sla.hpp"
 #include "wadul/store.hpp"
 
@@ -49,11 +50,23 @@ struct Fixture {
         tx.commit();
         return ref.id;
     }
-    std::int64_t event(std::int64_t cid, Timestamp at, const char *kind, std::optional<std::int64_t> agency = std::nullopt) {
+    // Appends one event. A routing (routed, assigned) comes with its forward SMS sent at the same
+    // instant, as when the modem works, unless `sent` is false: then the forward waits (forward()).
+    std::int64_t event(std::int64_t cid, Timestamp at, const char *kind,
+                       std::optional<std::int64_t> agency = std::nullopt, bool sent = true) {
         Tx tx(db);
         const auto id = append_event(db, {cid, at, kind, "system", agency, std::nullopt, std::nullopt});
+        const std::string k = kind;
+        if (sent && (k == "routed" || k == "assigned"))
+            append_event(db, {cid, at, "forwarded", "system", agency, 1, std::nullopt});
         tx.commit();
         return id;
+    }
+    // The forward SMS of the complaint's routing reached an officer (wadul-forward's send step).
+    void forward(std::int64_t cid, Timestamp at, std::int64_t agency) {
+        Tx tx(db);
+        append_event(db, {cid, at, "forwarded", "system", agency, 1, std::nullopt});
+        tx.commit();
     }
     SweepResult run(Timestamp now) { return sweep(db, cal(), cfg, now); }
     std::int64_t count(const std::string &sql) {
@@ -219,6 +232,74 @@ TEST_CASE("each stage reminds and escalates whoever's step it is") {
             CHECK_FALSE(s.step());
         }
     }
+}
+
+TEST_CASE("the modem down: no reminder, escalation or breach for the agency until its forward is sent") {
+    Fixture f;
+    const auto cid = f.complaint(T("2026-01-12 08:55"));
+    const auto routed = f.event(cid, T("2026-01-12 09:00"), "routed", 1, false);
+    // The disposition is listed from the routing, without a deadline: the agency does not have it.
+    auto r = f.status_of(cid, T("2026-01-12 09:10"));
+    CHECK(r.clock.stage == Stage::disposition);
+    CHECK(r.clock.unsent);
+    CHECK(r.clock.started == T("2026-01-12 09:00"));
+    CHECK_FALSE(r.clock.deadline);
+    CHECK_FALSE(r.left);
+    CHECK_FALSE(r.overdue);
+    CHECK(format_status({r}, StatusFormat::tsv).find("\tunsent\n") != std::string::npos);
+    CHECK(format_status({r}, StatusFormat::json).find("\"unsent\": true") != std::string::npos);
+    // Hours of office time with the modem down: nothing for anyone, no breach on record.
+    for (const char *now : {"2026-01-12 09:16", "2026-01-12 09:20", "2026-01-12 09:29", "2026-01-12 09:31",
+                            "2026-01-12 13:00", "2026-01-13 09:00"}) {
+        CAPTURE(now);
+        const auto sw = f.run(T(now));
+        CHECK(sw.reminders == 0);
+        CHECK(sw.escalations == 0);
+        CHECK(sw.breaches == 0);
+    }
+    CHECK(f.outbound() == 0);
+    CHECK(f.count("SELECT count(*) FROM event WHERE kind IN ('reminded', 'escalated', 'breached')") == 0);
+    // The sysadmin hears of it (-v) once the forward has waited the whole disposition time.
+    CHECK(f.run(T("2026-01-12 09:20")).notes.empty());
+    const auto late = f.run(T("2026-01-12 09:31"));
+    REQUIRE(late.notes.size() == 1);
+    CHECK(late.notes[0].find("complaint '") != std::string::npos);
+    CHECK(late.notes[0].find("forward SMS has not been sent") != std::string::npos);
+
+    // The modem works again Tuesday 10:00: the forward goes out, the agency's 30 minutes run from it.
+    f.forward(cid, T("2026-01-13 10:00"), 1);
+    r = f.status_of(cid, T("2026-01-13 10:05"));
+    CHECK_FALSE(r.clock.unsent);
+    CHECK(r.clock.started == T("2026-01-13 10:00"));
+    CHECK(r.clock.start_event == routed); // the sweep's dedupe keys still name the routing
+    REQUIRE(r.clock.deadline);
+    CHECK(format_wib(*r.clock.deadline) == "2026-01-13 10:30");
+    CHECK(f.run(T("2026-01-13 10:10")).messages == 0);
+    CHECK(f.run(T("2026-01-13 10:16")).reminders == 1);
+    auto sw = f.run(T("2026-01-13 10:31"));
+    CHECK(sw.breaches == 1);
+    CHECK(sw.escalations == 1);
+    CHECK(f.count("SELECT at FROM event WHERE kind = 'breached'") == T("2026-01-13 10:30"));
+    // A second officer's forward later changes nothing.
+    f.forward(cid, T("2026-01-13 10:40"), 1);
+    CHECK(format_wib(*f.status_of(cid, T("2026-01-13 10:41")).clock.deadline) == "2026-01-13 10:30");
+}
+
+TEST_CASE("a reminder queued for a disposition whose forward is not sent is cancelled before it goes") {
+    // As a store from before the `forwarded` event waited for the modem may hold.
+    Fixture f;
+    const auto cid = f.complaint(T("2026-01-12 08:55"));
+    const auto routed = f.event(cid, T("2026-01-12 09:00"), "routed", 1, false);
+    {
+        Tx tx(f.db);
+        const std::string key = fmt::format("sla:{}:{}:reminder:1:+628111111111", cid, routed);
+        enqueue(f.db, {"+628111111111", "Pengingat", "reminder", cid, key}, T("2026-01-12 09:16"));
+        tx.commit();
+    }
+    const auto stale = cancel_stale_steps(f.db, f.cfg, T("2026-01-12 09:17"));
+    REQUIRE(stale.size() == 1);
+    CHECK(stale[0].why == "stale: the forward SMS has not reached the agency before it was sent");
+    CHECK(f.outbound("status = 'cancelled'") == 1);
 }
 
 TEST_CASE("queued messages: text, purpose, dedupe key, due now") {

@@ -95,15 +95,20 @@ std::string show(const std::map<std::string, Store::Due> &m) {
 TEST_CASE("wadul-sla and the report agree on what is overdue, on hand-made cases") {
     Store s;
     const Timestamp end = kNov.end();
-    // r1: routed Monday 30 November 09:00, never forwarded. The SOP's disposition runs from the
-    // routing: due 09:30, overdue at the month's end. (The report used to call this the admin
-    // stage with sla.triage_days: due Tuesday 1 December 09:00, not yet overdue.)
+    // r1: routed Monday 30 November 09:00, its forward SMS never sent (the modem down): the
+    // agency does not have it, its disposition clock has not started: no deadline, not overdue.
+    // (It used to run from the routing: due 09:30, overdue, charged to the agency.)
     s.complaint("r1", T(11, 30, 8, 59));
     s.ev("r1", T(11, 30, 9), "routed", 1);
-    // r2: routed Thursday 26 November 09:00 (due 09:30), then at 10:00, after the deadline, the
-    // officer waits on the citizen and the pause never ends. A pause after the deadline does not
-    // undo the breach: still overdue, due 09:30. (The report used to move the deadline by every
-    // paused hour up to the month's end, so it was not overdue.)
+    // r12: routed Monday 30 November 09:00, the forward sent at 13:00 when the modem came back:
+    // the 30 minutes run from the send, due 13:30, overdue at the month's end.
+    s.complaint("r12", T(11, 30, 8, 59));
+    s.ev("r12", T(11, 30, 9), "routed", 1);
+    s.ev("r12", T(11, 30, 13), "forwarded", 1);
+    // r2: routed Thursday 26 November 09:00, forwarded 09:05 (due 09:35), then at 10:00, after
+    // the deadline, the officer waits on the citizen and the pause never ends. A pause after the
+    // deadline does not undo the breach: still overdue, due 09:35. (The report used to move the
+    // deadline by every paused hour up to the month's end, so it was not overdue.)
     s.complaint("r2", T(11, 26, 8, 59));
     s.ev("r2", T(11, 26, 9), "routed", 1);
     s.ev("r2", T(11, 26, 9, 5), "forwarded", 1);
@@ -114,10 +119,12 @@ TEST_CASE("wadul-sla and the report agree on what is overdue, on hand-made cases
     // r4: paused before its deadline and never resumed: the clock is stopped, not overdue.
     s.complaint("r4", T(11, 30, 8, 59));
     s.ev("r4", T(11, 30, 9), "routed", 2);
+    s.ev("r4", T(11, 30, 9), "forwarded", 2);
     s.ev("r4", T(11, 30, 9, 10), "paused");
     // r5: paused 09:10-09:50 within the disposition: due 09:30 + 40 min = 10:10, overdue.
     s.complaint("r5", T(11, 30, 8, 59));
     s.ev("r5", T(11, 30, 9), "routed", 2);
+    s.ev("r5", T(11, 30, 9), "forwarded", 2);
     s.ev("r5", T(11, 30, 9, 10), "paused");
     s.ev("r5", T(11, 30, 9, 50), "resumed");
     // r6: REVISI Friday 27 November 10:00: the answer again, with answer_days (1) only: due
@@ -133,10 +140,12 @@ TEST_CASE("wadul-sla and the report agree on what is overdue, on hand-made cases
     s.ev("r7", T(11, 23, 8, 10), "accepted", 1);
     s.ev("r7", T(11, 26, 8), "answered", 1);
     s.ev("r7", T(11, 27, 8), "approved", 1);
-    // r8: triaged Monday 30 November 07:10, assigned at 07:30: disposition due 08:00, overdue.
+    // r8: triaged Monday 30 November 07:10, assigned and forwarded at 07:30: disposition due
+    // 08:00, overdue.
     s.complaint("r8", T(11, 30, 7));
     s.ev("r8", T(11, 30, 7, 10), "triaged");
     s.ev("r8", T(11, 30, 7, 30), "assigned", 2);
+    s.ev("r8", T(11, 30, 7, 30), "forwarded", 2);
     // r9: TOLAK Monday 30 November 10:00: back in triage, due Tuesday 10:00, not overdue.
     s.complaint("r9", T(11, 30, 8));
     s.ev("r9", T(11, 30, 8, 1), "routed", 1);
@@ -154,7 +163,7 @@ TEST_CASE("wadul-sla and the report agree on what is overdue, on hand-made cases
     s.ev("r11", T(11, 27, 11), "answered", 1);
 
     const std::map<std::string, Store::Due> expected = {
-        {"r1", {Stage::disposition, T(11, 30, 9, 30)}}, {"r2", {Stage::disposition, T(11, 26, 9, 30)}},
+        {"r12", {Stage::disposition, T(11, 30, 13, 30)}}, {"r2", {Stage::disposition, T(11, 26, 9, 35)}},
         {"r5", {Stage::disposition, T(11, 30, 10, 10)}}, {"r6", {Stage::answer, T(11, 30, 10)}},
         {"r7", {Stage::followup, T(11, 30, 8)}},         {"r8", {Stage::disposition, T(11, 30, 8)}},
         {"r11", {Stage::approval, T(11, 30, 11)}},
@@ -167,7 +176,7 @@ TEST_CASE("wadul-sla and the report agree on what is overdue, on hand-made cases
     CHECK(report == expected);
 
     SUBCASE("with sla.pause_on_citizen off, pauses stop no clock in either tool") {
-        // r4 is then due 09:30 like any routing; r5 loses its 40 paused minutes: due 09:30.
+        // r4 is then due 09:30 like any forwarding; r5 loses its 40 paused minutes: due 09:30.
         s.cfg.sla.pause_on_citizen = false;
         auto want = expected;
         want["r4"] = {Stage::disposition, T(11, 30, 9, 30)};
@@ -249,12 +258,27 @@ TEST_CASE("the stage machine and the deadlines on their own") {
     CHECK(m.current() == nullptr);
     CHECK_FALSE(m.closed());
     m.apply(T(11, 2, 8, 1), EventKind::Routed, 1, 11);
-    m.apply(T(11, 2, 8, 2), EventKind::Forwarded, 1); // the disposition keeps running from the routing
+    // Routed, the forward SMS not sent yet: the disposition is there, its clock is not running.
     REQUIRE(m.current());
     CHECK(m.current()->stage == Stage::disposition);
+    CHECK(m.current()->unsent);
     CHECK(m.current()->started == T(11, 2, 8, 1));
-    CHECK(m.current()->start_event == 11);
-    CHECK(*dl.due(*m.current(), m.pauses_in(*m.current())) == T(11, 2, 8, 31));
+    CHECK_FALSE(dl.due(*m.current(), m.pauses_in(*m.current())));
+    // A forward sent late for another agency (an earlier routing) starts nothing.
+    m.apply(T(11, 2, 8, 5), EventKind::Forwarded, 2);
+    CHECK(m.current()->unsent);
+    // The first forward to an officer of the agency, 49 minutes later: the clock runs from it.
+    m.apply(T(11, 2, 8, 50), EventKind::Forwarded, 1, 12);
+    REQUIRE(m.current());
+    CHECK(m.current()->stage == Stage::disposition);
+    CHECK_FALSE(m.current()->unsent);
+    CHECK(m.current()->started == T(11, 2, 8, 50));
+    CHECK(m.current()->start_event == 11); // still the routing: the sweep's dedupe keys name it
+    CHECK(*dl.due(*m.current(), m.pauses_in(*m.current())) == T(11, 2, 9, 20));
+    // The head's copy a minute later moves nothing.
+    m.apply(T(11, 2, 8, 51), EventKind::Forwarded, 1, 13);
+    CHECK(m.current()->started == T(11, 2, 8, 50));
+    CHECK(m.spans().size() == 1);
     m.apply(T(11, 2, 9), EventKind::Refused, 1);
     REQUIRE(m.current());
     CHECK(m.current()->stage == Stage::triage);
