@@ -1,5 +1,7 @@
 #include "wadul/forward.hpp"
 
+#include <cinttypes>
+#include <cstdio>
 #include <vector>
 
 #include <fmt/format.h>
@@ -17,6 +19,14 @@
 namespace wadul {
 
 namespace {
+
+// Why a queued message is cancelled: shared by step (b)'s sweeps and the last check at the claim.
+const char *const kRoutedAgain = "superseded: the complaint was routed again";
+const char *const kNewerAnswer = "superseded: a newer answer (JAWAB) replaced it";
+const char *const kAnswerNotWaiting = "superseded: the answer no longer waits for approval";
+std::string not_with_agency(const std::string &status) {
+    return "superseded: the complaint is no longer with the agency (status " + status + ")";
+}
 
 struct ComplaintInfo {
     std::int64_t id = 0;
@@ -625,8 +635,7 @@ void Job::forwards() {
         if (!stale.empty()) {
             Tx tx(db_);
             for (const auto &[id, status] : stale)
-                cancel(db_, id, opt_.now,
-                       "superseded: the complaint is no longer with the agency (status " + status + ")");
+                cancel(db_, id, opt_.now, not_with_agency(status));
             tx.commit();
         }
     }
@@ -635,8 +644,7 @@ void Job::forwards() {
         if (c.status != "routed" || !route || !c.agency_id)
             return;
         // A re-routed complaint: what was queued for the previous agency must not go out.
-        cancel_superseded(db_, c.id, "forward", fmt::format("fwd:{}:", route->id), opt_.now,
-                          "superseded: the complaint was routed again");
+        cancel_superseded(db_, c.id, "forward", fmt::format("fwd:{}:", route->id), opt_.now, kRoutedAgain);
         const auto to = officers_of(db_, *c.agency_id, true, cfg_.forward.notify_head);
         if (to.empty()) {
             // Warned once per routing (a `note` remembers it), not at every cron run.
@@ -700,7 +708,7 @@ void Job::approvals() {
         if (!ids.empty()) {
             Tx tx(db_);
             for (auto id : ids)
-                cancel(db_, id, opt_.now, "superseded: the answer no longer waits for approval");
+                cancel(db_, id, opt_.now, kAnswerNotWaiting);
             tx.commit();
         }
     }
@@ -717,8 +725,7 @@ void Job::approvals() {
         }
         // A newer JAWAB replaced the answer: asking about the old text would have SETUJU approve
         // a text the head may not have read.
-        cancel_superseded(db_, c.id, "approval", fmt::format("appr:{}:", ans->id), opt_.now,
-                          "superseded: a newer answer (JAWAB) replaced it");
+        cancel_superseded(db_, c.id, "approval", fmt::format("appr:{}:", ans->id), opt_.now, kNewerAnswer);
         // JAWAB made sure the answer fits; cutting is left for an answer stored under a larger
         // forward.max_parts, so that the head still hears of it.
         for (const auto &h : heads)
@@ -743,6 +750,41 @@ void Job::answers() {
 }
 
 } // namespace
+
+std::optional<std::string> stale_message(Db &db, const Config &cfg, const Claimed &m, Timestamp now) {
+    if (!m.complaint_id)
+        return std::nullopt;
+    if (m.purpose == "reminder" || m.purpose == "escalation")
+        return stale_step(db, cfg, *m.complaint_id, m.dedupe, now);
+    // fwd:ROUTE-EVENT:OFFICER and appr:ANSWER-EVENT:HEAD, as step (b) queues them.
+    const bool forward = m.purpose == "forward", approval = m.purpose == "approval";
+    if (!forward && !approval)
+        return std::nullopt;
+    std::int64_t key = 0, who = 0;
+    char end = 0;
+    if (std::sscanf(m.dedupe.c_str(), forward ? "fwd:%" SCNd64 ":%" SCNd64 "%c" : "appr:%" SCNd64 ":%" SCNd64 "%c",
+                    &key, &who, &end) != 2)
+        return std::nullopt;
+    Stmt q(db, "SELECT status, (SELECT max(id) FROM event WHERE complaint_id = c.id AND kind IN (?, ?)) "
+               "FROM complaint c WHERE id = ?");
+    q.args(forward ? "routed" : "answered", forward ? "assigned" : "answered", *m.complaint_id);
+    if (!q.step())
+        return std::nullopt;
+    const std::string status = q.str(0);
+    const auto latest = q.opt_i64(1);
+    if (forward) {
+        if (status == "received" || status == "triage" || status == "closed")
+            return not_with_agency(status);
+        if (latest != key)
+            return std::string(kRoutedAgain);
+    } else {
+        if (status != "answered")
+            return std::string(kAnswerNotWaiting);
+        if (latest != key)
+            return std::string(kNewerAnswer);
+    }
+    return std::nullopt;
+}
 
 std::string stage_name(const std::string &status) {
     if (status == "received")

@@ -19,6 +19,7 @@ namespace wadul {
 class Db;
 class Log;
 class Transport;
+struct Claimed;
 struct Config;
 
 struct ForwardOptions {
@@ -64,6 +65,14 @@ void queue_notifications(Db &db, const Config &cfg, const ForwardOptions &opt, L
 using TransportOpener = std::function<std::unique_ptr<Transport>()>;
 void send_queue(Db &db, const Config &cfg, const ForwardOptions &opt, const TransportOpener &open, Log &log,
                 ForwardSummary &sum);
+
+// The last check before the modem, inside the claim's transaction (claim_next): why a due message
+// must not go out after all, or nullopt. The same rules and reasons as the cancellations step (b)
+// makes (wadul-forward(1), CANCELLED MESSAGES), for what changed since (an admin command, a reply
+// stored meanwhile) and for a cancelled message the sysadmin queued again with `retry`:
+// a forward for an earlier routing or a complaint the agency no longer holds, an approval request
+// for an answer replaced or no longer waiting, a reminder or escalation whose stage is over.
+std::optional<std::string> stale_message(Db &db, const Config &cfg, const Claimed &m, Timestamp now);
 
 // What a citizen's SMS is, decided where it is stored (wadul-fetch, in its transaction):
 //   query      CEK with a ticket (or bare "CEK"): no complaint; wadul-forward answers it

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "wadul/complaint.hpp"
 #include "wadul/config.hpp"
@@ -87,7 +88,13 @@ void send_queue(Db &db, const Config &cfg, const ForwardOptions &opt, const Tran
     const RetryPolicy policy{cfg.forward.max_attempts, cfg.forward.retry_seconds};
     bool first = true;
     while (budget > 0) {
-        const auto m = claim_next(db, opt.now, cfg.forward.lease_seconds);
+        std::vector<Dropped> dropped;
+        const auto m = claim_next(
+            db, opt.now, cfg.forward.lease_seconds,
+            [&](const Claimed &c) { return stale_message(db, cfg, c, opt.now); }, &dropped);
+        for (const auto &d : dropped)
+            log.info("message {} ({}) to {} cancelled: {}", d.message.id, d.message.purpose, d.message.recipient,
+                     d.why);
         if (!m)
             break;
         // From here until the result is committed, a crash leaves the row in 'sending' and it is

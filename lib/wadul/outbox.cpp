@@ -21,29 +21,43 @@ std::optional<std::int64_t> enqueue(Db &db, const OutMessage &m, Timestamp now) 
     return db.last_insert_id();
 }
 
-std::optional<Claimed> claim_next(Db &db, Timestamp now, int lease_seconds) {
+std::optional<Claimed> claim_next(Db &db, Timestamp now, int lease_seconds, const StaleCheck &stale,
+                                  std::vector<Dropped> *dropped) {
     Tx tx(db);
     Stmt pick(db, "SELECT id, recipient, text, purpose, dedupe, complaint_id, attempts FROM outbound "
                   "WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1");
-    pick.bind(1, now);
-    if (!pick.step())
-        return std::nullopt;
-    Claimed c;
-    c.id = pick.i64(0);
-    c.recipient = pick.str(1);
-    c.text = pick.str(2);
-    c.purpose = pick.str(3);
-    c.dedupe = pick.str(4);
-    c.complaint_id = pick.opt_i64(5);
-    c.attempts = pick.i32(6) + 1;
-    pick.reset();
-    // The status condition makes the claim exclusive even without BEGIN IMMEDIATE's write lock.
-    Stmt claim(db, "UPDATE outbound SET status = 'sending', lease_until = ?, attempts = attempts + 1 "
-                   "WHERE id = ? AND status = 'queued'");
-    if (claim.args(now + lease_seconds, c.id).run() != 1)
-        return std::nullopt;
+    for (;;) {
+        pick.bind(1, now);
+        if (!pick.step())
+            break;
+        Claimed c;
+        c.id = pick.i64(0);
+        c.recipient = pick.str(1);
+        c.text = pick.str(2);
+        c.purpose = pick.str(3);
+        c.dedupe = pick.opt_str(4).value_or("");
+        c.complaint_id = pick.opt_i64(5);
+        c.attempts = pick.i32(6) + 1;
+        pick.reset();
+        if (stale) {
+            if (auto why = stale(c)) {
+                cancel(db, c.id, now, *why);
+                if (dropped)
+                    dropped->push_back({std::move(c), std::move(*why)});
+                continue;
+            }
+        }
+        // The status condition makes the claim exclusive even without BEGIN IMMEDIATE's write lock.
+        Stmt claim(db, "UPDATE outbound SET status = 'sending', lease_until = ?, attempts = attempts + 1 "
+                       "WHERE id = ? AND status = 'queued'");
+        if (claim.args(now + lease_seconds, c.id).run() != 1)
+            break;
+        tx.commit();
+        return c;
+    }
+    // What was cancelled stays cancelled.
     tx.commit();
-    return c;
+    return std::nullopt;
 }
 
 std::vector<std::int64_t> expire_leases(Db &db, Timestamp now) {

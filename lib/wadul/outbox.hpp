@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,10 +45,23 @@ struct Claimed {
     int attempts = 0; // including this one
 };
 
+// Why a due message must not go out after all (its occasion passed since it was queued), or
+// nullopt to send it. Called inside the claiming transaction, so it reads the store as of the
+// claim: an officer's reply or an admin command is either seen or comes after the claim.
+using StaleCheck = std::function<std::optional<std::string>(const Claimed &)>;
+// A message the claim cancelled instead (status 'cancelled', the reason as its last error).
+struct Dropped {
+    Claimed message;
+    std::string why;
+};
+
 // Takes the next due message (queued, next_attempt_at <= now) for this run: status 'sending',
 // lease_until = now + lease_seconds, attempts + 1, committed in its own transaction BEFORE the
 // caller hands it to the modem. Two runs never claim the same row. nullopt when nothing is due.
-std::optional<Claimed> claim_next(Db &db, Timestamp now, int lease_seconds);
+// A due message `stale` gives a reason for is cancelled in the same transaction, appended to
+// `dropped`, and the next one is taken.
+std::optional<Claimed> claim_next(Db &db, Timestamp now, int lease_seconds, const StaleCheck &stale = {},
+                                  std::vector<Dropped> *dropped = nullptr);
 
 // Rows left in 'sending' after their lease expired: a run died between claiming and recording,
 // maybe after the modem accepted the text. They become 'unknown' and are never resent

@@ -346,6 +346,35 @@ SweepResult sweep(Db &db, const Calendar &cal, const Config &cfg, Timestamp now)
     return res;
 }
 
+namespace {
+
+// Why a reminder or escalation queued with `dedupe` (sla:COMPLAINT:STAGE-EVENT:STEP:ROUND:PHONE,
+// as Sweeper::queue writes it) must not go out, given its complaint replayed (`sm`, nullptr when
+// the complaint has no stage events); empty when it still holds.
+std::string stale_step_reason(const StageMachine *sm, const std::string &dedupe, Timestamp now) {
+    std::int64_t cid = 0, start = 0;
+    if (std::sscanf(dedupe.c_str(), "sla:%" SCNd64 ":%" SCNd64 ":", &cid, &start) != 2) return {};
+    const StageSpan *cur = sm ? sm->current() : nullptr;
+    std::string about = "stage";
+    if (sm)
+        for (const auto &sp : sm->spans())
+            if (sp.start_event == start) about = std::string(stage_name(sp.stage)) + " stage";
+    std::string why;
+    if (!cur)
+        why = sm && sm->closed() ? "the complaint was closed" : "the " + about + " has ended";
+    else if (cur->start_event != start)
+        why = fmt::format("the {} has ended (now in {} {} stage)", about,
+                          about == std::string(stage_name(cur->stage)) + " stage" ? "a new" : "the",
+                          stage_name(cur->stage));
+    else if (sm->paused_at(now))
+        why = "the complaint is paused (waiting on the citizen)";
+    else if (cur->unsent)
+        why = "the forward SMS has not reached the agency";
+    return why.empty() ? why : "stale: " + why + " before it was sent";
+}
+
+} // namespace
+
 std::vector<StaleStep> cancel_stale_steps(Db &db, const Config &cfg, Timestamp now) {
     std::vector<StaleStep> out;
     // Most runs have nothing queued: no write lock for them (a long sweep may hold it).
@@ -378,34 +407,30 @@ std::vector<StaleStep> cancel_stale_steps(Db &db, const Config &cfg, Timestamp n
         }
     }
     for (const Queued &r : rows) {
-        // sla:COMPLAINT:STAGE-EVENT:STEP:ROUND:PHONE, as Sweeper::queue writes it.
-        std::int64_t cid = 0, start = 0;
-        if (std::sscanf(r.dedupe.c_str(), "sla:%" SCNd64 ":%" SCNd64 ":", &cid, &start) != 2) continue;
         const auto m = machines.find(r.complaint_id);
-        const StageMachine *sm = m == machines.end() ? nullptr : &m->second;
-        const StageSpan *cur = sm ? sm->current() : nullptr;
-        std::string about = "stage";
-        if (sm)
-            for (const auto &sp : sm->spans())
-                if (sp.start_event == start) about = std::string(stage_name(sp.stage)) + " stage";
-        std::string why;
-        if (!cur)
-            why = sm && sm->closed() ? "the complaint was closed" : "the " + about + " has ended";
-        else if (cur->start_event != start)
-            why = fmt::format("the {} has ended (now in {} {} stage)", about,
-                              about == std::string(stage_name(cur->stage)) + " stage" ? "a new" : "the",
-                              stage_name(cur->stage));
-        else if (sm->paused_at(now))
-            why = "the complaint is paused (waiting on the citizen)";
-        else if (cur->unsent)
-            why = "the forward SMS has not reached the agency";
+        const std::string why = stale_step_reason(m == machines.end() ? nullptr : &m->second, r.dedupe, now);
         if (why.empty()) continue;
-        why = "stale: " + why + " before it was sent";
         cancel(db, r.id, now, why);
         out.push_back({r.id, r.purpose, r.recipient, r.ticket, why});
     }
     tx.commit();
     return out;
+}
+
+std::optional<std::string> stale_step(Db &db, const Config &cfg, std::int64_t complaint_id, const std::string &dedupe,
+                                      Timestamp now) {
+    StageMachine sm(cfg.sla.pause_on_citizen);
+    bool any = false;
+    Stmt e(db, "SELECT id, at, kind, agency_id FROM event WHERE complaint_id = ? AND kind IN (" + kStageKinds +
+                   ") ORDER BY at, id");
+    e.bind(1, complaint_id);
+    while (e.step()) {
+        sm.apply(e.i64(1), event_kind(e.str(2)), e.opt_i64(3), e.i64(0));
+        any = true;
+    }
+    std::string why = stale_step_reason(any ? &sm : nullptr, dedupe, now);
+    if (why.empty()) return std::nullopt;
+    return why;
 }
 
 } // namespace wadul

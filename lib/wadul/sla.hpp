@@ -77,6 +77,10 @@ struct StaleStep {
 // SETUJU, ...), the complaint was routed or assigned again, closed, paused (waiting on the
 // citizen), or its disposition waits for the forward SMS (unsent). Replays only the complaints that have such rows queued; one transaction.
 std::vector<StaleStep> cancel_stale_steps(Db &db, const Config &cfg, Timestamp now);
+// The same test for one queued reminder or escalation of `complaint_id` (its dedupe key), for the
+// last check as wadul-forward claims it: the reason ("stale: ..."), or nullopt to send it.
+std::optional<std::string> stale_step(Db &db, const Config &cfg, std::int64_t complaint_id, const std::string &dedupe,
+                                      Timestamp now);
 
 // `wadul-sla status`: open complaints by time left, overdue first.
 enum class StatusFormat { table, json, tsv };

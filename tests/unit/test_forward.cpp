@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <unistd.h>
 #include <utility>
@@ -192,6 +193,27 @@ struct World {
     fs::path gammu_log = dir.path / "gammu.log";
     std::string fail_to; // refused like WADUL_TEST_SEND_FAIL does (ForwardOptions::fail_recipient)
     std::vector<std::pair<std::string, std::string>> sent; // (recipient, text) of every message sent
+    // Called as the modem is handed each message (after the claim, before the send): what another
+    // process does meanwhile. Reset it to stop.
+    std::function<void(const std::string &recipient)> during_send;
+
+    // The dummy phone, with the `during_send` hook in front of it.
+    struct Hooked : Transport {
+        std::unique_ptr<Transport> modem;
+        std::function<void(const std::string &)> &hook;
+        Hooked(std::unique_ptr<Transport> m, std::function<void(const std::string &)> &h)
+            : modem(std::move(m)), hook(h) {}
+        void scan_inbox(const std::function<bool(const InboxPart &)> &part,
+                        const std::function<void(const UnreadablePart &)> &unreadable) override {
+            modem->scan_inbox(part, unreadable);
+        }
+        bool remove(int folder, int location) override { return modem->remove(folder, location); }
+        SendResult send(const std::string &recipient, const std::string &utf8, int max_parts) override {
+            if (hook)
+                hook(recipient);
+            return modem->send(recipient, utf8, max_parts);
+        }
+    };
 
     void setup_modem() {
         fs::create_directories(dir.path / "phone");
@@ -211,7 +233,7 @@ struct World {
         const long sent_before = sum.sent, parts_before = sum.parts;
         send_queue(
             db, cfg, opt,
-            [&] { return std::unique_ptr<Transport>(new GammuModem(cfg)); },
+            [&] { return std::unique_ptr<Transport>(new Hooked(std::make_unique<GammuModem>(cfg), during_send)); },
             log, sum);
         // The modem is closed by now (send_queue owns it): its log is complete.
         long parts = 0, messages = 0;
@@ -704,15 +726,25 @@ TEST_CASE("a forward is recorded once, only when sent, only for the routing and 
     CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'forwarded' AND officer_id = " +
                   std::to_string(w.officer_id(claimed->recipient))) == 1);
 
-    // Routed again while the first agency's forwards were already with the modem: they go out,
-    // but the complaint is not the first agency's any more: no event, still routed.
+    // Routed again while the first agency's forward to the liaison was already with the modem: it
+    // goes out, but the complaint is not the first agency's any more: no event, still routed.
+    // The head's copy, claimed after the re-routing, is cancelled at the claim and never sent.
     World x;
     const auto b = x.complaint_of(x.sms(kCitizen, "Puskesmas tutup"));
     x.route(b, 1);
     x.run();
-    x.route(b, 2);
+    x.during_send = [&](const std::string &to) {
+        if (to != kLiaison)
+            return;
+        x.route(b, 2);
+        x.during_send = nullptr;
+    };
     x.send(); // before any run cancels them
-    CHECK(x.sent.size() >= 2);
+    REQUIRE(x.sent.size() == 2);
+    CHECK(x.sent[0].first == kCitizen);
+    CHECK(x.sent[1].first == kLiaison);
+    CHECK(x.count("SELECT count(*) FROM outbound WHERE purpose = 'forward' AND status = 'cancelled' AND "
+                  "last_error = 'superseded: the complaint was routed again'") == 1);
     CHECK(x.status(b) == "routed");
     CHECK(x.count("SELECT count(*) FROM event WHERE kind = 'forwarded'") == 0);
     x.run();
@@ -738,6 +770,52 @@ TEST_CASE("a forward is recorded once, only when sent, only for the routing and 
     CHECK(y.count("SELECT count(*) FROM outbound WHERE purpose = 'forward' AND status = 'cancelled' AND last_error LIKE "
                   "'superseded: the complaint is no longer with the agency (status closed)'") == 2);
     CHECK(y.count("SELECT count(*) FROM event WHERE kind = 'forwarded'") == 0);
+}
+
+TEST_CASE("the claim is the last check: what changed after the run's own cancellations is not sent") {
+    World w;
+    const auto cid = w.complaint_of(w.sms(kCitizen, "Lampu jalan mati di Kragan"));
+    const auto t = w.ticket(cid);
+    w.route(cid, 1);
+    w.run();
+    w.send();
+    REQUIRE(w.status(cid) == "forwarded");
+    // A reminder for the disposition, queued as wadul-sla queues it; then the TERIMA is stored by
+    // another process after this run's cancellations and before the modem: not sent.
+    const auto routed = w.count("SELECT max(id) FROM event WHERE complaint_id = " + std::to_string(cid) +
+                                " AND kind = 'routed'");
+    {
+        Tx tx(w.db);
+        enqueue(w.db,
+                {kHead, "Pengingat disposisi " + t, "reminder", cid,
+                 fmt::format("sla:{}:{}:reminder:1:{}", cid, routed, kHead)},
+                w.now);
+        append_event(w.db, {cid, w.now, "accepted", kLiaison, 1, w.officer_id(kLiaison), std::nullopt});
+        tx.commit();
+    }
+    const size_t before = w.sent.size();
+    w.send();
+    CHECK(w.sent.size() == before);
+    CHECK(w.count("SELECT count(*) FROM outbound WHERE purpose = 'reminder' AND status = 'cancelled' AND last_error = "
+                  "'stale: the disposition stage has ended (now in the answer stage) before it was sent'") == 1);
+    // The sysadmin queues a forward cancelled as superseded again (`retry`): the claim cancels it
+    // again; the new agency's goes out.
+    const auto c2 = w.complaint_of(w.sms("+6285700000002", "Puskesmas Sarang tutup siang"));
+    w.route(c2, 1);
+    w.run();
+    w.route(c2, 2);
+    w.run();
+    const auto old = w.count("SELECT id FROM outbound WHERE purpose = 'forward' AND status = 'cancelled' AND "
+                             "complaint_id = " + std::to_string(c2) + " AND recipient = '" + kLiaison + "'");
+    REQUIRE(old > 0);
+    REQUIRE(retry(w.db, old, w.now));
+    const size_t sent_before = w.sent.size();
+    w.send();
+    REQUIRE(w.sent.size() == sent_before + 2); // the ack and the new agency's forward
+    CHECK(w.sent.back().first == kOther);
+    CHECK(w.count("SELECT count(*) FROM outbound WHERE id = " + std::to_string(old) +
+                  " AND status = 'cancelled' AND last_error = 'superseded: the complaint was routed again'") == 1);
+    CHECK(w.status(c2) == "forwarded");
 }
 
 TEST_CASE("an officer who knows the ticket acts before the forward is sent") {
