@@ -24,6 +24,7 @@ namespace {
 const char *const kRoutedAgain = "superseded: the complaint was routed again";
 const char *const kNewerAnswer = "superseded: a newer answer (JAWAB) replaced it";
 const char *const kAnswerNotWaiting = "superseded: the answer no longer waits for approval";
+const char *const kNotInPost = "superseded: the recipient is no longer an officer of the complaint's agency";
 std::string not_with_agency(const std::string &status) {
     return "superseded: the complaint is no longer with the agency (status " + status + ")";
 }
@@ -749,6 +750,19 @@ void Job::answers() {
     });
 }
 
+// What an officer is sent about a complaint is for the agency's officers in post: one whose post
+// ended while it waited (the registry changed, or the complaint went to another agency) must not
+// get the complaint, and a reply from them would be refused. Matched by number, so that a change
+// of role (a new officer row, the same person) still reaches them; an approval request, heads only.
+std::optional<std::string> not_in_post(Db &db, const Claimed &m, bool head) {
+    Stmt o(db, "SELECT 1 FROM officer o JOIN complaint c ON c.agency_id = o.agency_id WHERE c.id = ? "
+               "AND o.phone = ? AND o.valid_to IS NULL AND (? = 0 OR o.role = 'head')");
+    o.args(*m.complaint_id, m.recipient, head ? 1 : 0);
+    if (o.step())
+        return std::nullopt;
+    return std::string(kNotInPost);
+}
+
 } // namespace
 
 std::optional<std::string> stale_message(Db &db, const Config &cfg, const Claimed &m, Timestamp now) {
@@ -756,6 +770,8 @@ std::optional<std::string> stale_message(Db &db, const Config &cfg, const Claime
         return std::nullopt;
     if (m.purpose == "reminder" || m.purpose == "escalation")
         return stale_step(db, cfg, *m.complaint_id, m.dedupe, now);
+    if (m.purpose == "revision" || m.purpose == "followup")
+        return not_in_post(db, m, false);
     // fwd:ROUTE-EVENT:OFFICER and appr:ANSWER-EVENT:HEAD, as step (b) queues them.
     const bool forward = m.purpose == "forward", approval = m.purpose == "approval";
     if (!forward && !approval)
@@ -772,6 +788,7 @@ std::optional<std::string> stale_message(Db &db, const Config &cfg, const Claime
         return std::nullopt;
     const std::string status = q.str(0);
     const auto latest = q.opt_i64(1);
+    q.reset();
     if (forward) {
         if (status == "received" || status == "triage" || status == "closed")
             return not_with_agency(status);
@@ -783,7 +800,7 @@ std::optional<std::string> stale_message(Db &db, const Config &cfg, const Claime
         if (latest != key)
             return std::string(kNewerAnswer);
     }
-    return std::nullopt;
+    return not_in_post(db, m, approval);
 }
 
 std::string stage_name(const std::string &status) {

@@ -71,7 +71,9 @@ void send_queue(Db &db, const Config &cfg, const ForwardOptions &opt, const Tran
 // makes (wadul-forward(1), CANCELLED MESSAGES), for what changed since (an admin command, a reply
 // stored meanwhile) and for a cancelled message the sysadmin queued again with `retry`:
 // a forward for an earlier routing or a complaint the agency no longer holds, an approval request
-// for an answer replaced or no longer waiting, a reminder or escalation whose stage is over.
+// for an answer replaced or no longer waiting, a reminder or escalation whose stage is over; and
+// a forward, approval request, revision note or follow-up for a number no longer in post at the
+// complaint's agency (an approval request: no longer its head).
 std::optional<std::string> stale_message(Db &db, const Config &cfg, const Claimed &m, Timestamp now);
 
 // What a citizen's SMS is, decided where it is stored (wadul-fetch, in its transaction):

@@ -818,6 +818,57 @@ TEST_CASE("the claim is the last check: what changed after the run's own cancell
     CHECK(w.status(c2) == "forwarded");
 }
 
+TEST_CASE("an officer whose post ended while a message for them waited does not get it") {
+    World w;
+    const auto cid = w.complaint_of(w.sms(kCitizen, "Jembatan di Desa Sumber retak"));
+    const auto t = w.ticket(cid);
+    w.route(cid, 1);
+    w.run(); // the forwards queued; the modem is away
+    REQUIRE(w.queued(kLiaison, "forward").size() == 1);
+    // The registry changes meanwhile: Budi leaves the post, Ani takes it (registry.cpp ends his row).
+    {
+        Tx tx(w.db);
+        Stmt(w.db, "UPDATE officer SET valid_to = ? WHERE phone = ?").args(w.now, kLiaison).run();
+        Stmt(w.db, "INSERT INTO officer(agency_id, name, phone, role, valid_from) VALUES (1, 'Ani', '+6281200000011', "
+                   "'liaison', ?)")
+            .args(w.now)
+            .run();
+        tx.commit();
+    }
+    w.run();
+    w.send();
+    std::vector<std::string> to;
+    for (const auto &[r, text] : w.sent)
+        if (contains(text, "WADUL " + t))
+            to.push_back(r);
+    std::sort(to.begin(), to.end());
+    CHECK(to == std::vector<std::string>{kHead, "+6281200000011"});
+    CHECK(w.count("SELECT count(*) FROM outbound WHERE recipient = '" + kLiaison +
+                  "' AND purpose = 'forward' AND status = 'cancelled' AND last_error = 'superseded: the recipient is "
+                  "no longer an officer of the complaint''s agency'") == 1);
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'forwarded' AND officer_id = " +
+                  std::to_string(w.officer_id(kLiaison))) == 0);
+    CHECK(w.status(cid) == "forwarded");
+    // A citizen's further SMS and an approval request for the new head: the same at the claim.
+    const auto c2 = w.complaint_of(w.sms("+6285700000002", "Lampu jalan mati di Kragan"));
+    w.route(c2, 2);
+    w.run();
+    w.send();
+    w.sms("+6285700000002", "Tambahan: sudah seminggu");
+    w.run(); // the follow-up queued for Sari, DINKES's liaison
+    REQUIRE(w.queued(kOther, "followup").size() == 1);
+    {
+        Tx tx(w.db);
+        Stmt(w.db, "UPDATE officer SET valid_to = ? WHERE phone = ?").args(w.now, kOther).run();
+        tx.commit();
+    }
+    const size_t before = w.sent.size();
+    w.send();
+    CHECK(w.sent.size() == before);
+    CHECK(w.count("SELECT count(*) FROM outbound WHERE recipient = '" + kOther +
+                  "' AND purpose = 'followup' AND status = 'cancelled'") == 1);
+}
+
 TEST_CASE("an officer who knows the ticket acts before the forward is sent") {
     World w;
     const auto cid = w.complaint_of(w.sms(kCitizen, "Jalan berlubang di Sulang"));
