@@ -260,6 +260,7 @@ private:
     }
     std::optional<size_t> answer_room(const ComplaintInfo &c, const std::string &answer);
     std::string forward_text(const ComplaintInfo &c);
+    std::string forward_status(std::int64_t complaint, const std::string &prefix, const std::string &phone);
     bool answer_failed(const ComplaintInfo &c);
 
     void acks();
@@ -570,10 +571,7 @@ void Job::followup(const Row &r, const ComplaintInfo &c) {
         .args(forward_text(c), c.id, prefix, prefix)
         .run();
     for (const auto &o : officers_of(db_, *c.agency_id, true, false)) {
-        Stmt f(db_, "SELECT status FROM outbound WHERE dedupe = ?");
-        f.bind(1, prefix + std::to_string(o.id));
-        const std::string fwd = f.step() ? f.str(0) : "";
-        f.reset();
+        const std::string fwd = forward_status(c.id, prefix, o.phone);
         // Their forward has gone out, or is going (sending, unknown), or failed: the SMS on its own.
         if (fwd == "queued" || (fwd.empty() && c.status == "routed"))
             continue;
@@ -662,15 +660,31 @@ void Job::forwards() {
         // Queued once per officer and routing; the `forwarded` event waits for the modem
         // (send_queue): until the SMS is sent the complaint stays routed and the agency's clock
         // does not run. A run while the forward waits queues nothing new.
+        // One per number: a registry change of role while the forward waits (a new officer row,
+        // the same person) must not queue a second one.
         const std::string msg = forward_text(c);
+        const std::string prefix = fmt::format("fwd:{}:", route->id);
         long fresh = 0;
         for (const auto &o : to)
-            if (enqueue(db_, {o.phone, msg, "forward", c.id, fmt::format("fwd:{}:{}", route->id, o.id)}, opt_.now))
+            if (forward_status(c.id, prefix, o.phone).empty() &&
+                enqueue(db_, {o.phone, msg, "forward", c.id, prefix + std::to_string(o.id)}, opt_.now))
                 ++fresh;
         sum_.queued += fresh;
         if (fresh > 0)
             log_.info("complaint {}: forward to {} queued ({} officers)", c.ticket, c.agency_name, fresh);
     });
+}
+
+// The status of the forward of a routing (dedupe prefix "fwd:ROUTE:") to a number, whichever
+// officer row it was queued for; "" when none, or only cancelled ones.
+std::string Job::forward_status(std::int64_t complaint, const std::string &prefix, const std::string &phone) {
+    // The prefix as a range of the dedupe key's index ("fwd:12:" up to "fwd:12;"): no scan of the queue.
+    std::string upper = prefix;
+    upper.back() = static_cast<char>(upper.back() + 1);
+    Stmt f(db_, "SELECT status FROM outbound WHERE dedupe >= ? AND dedupe < ? AND complaint_id = ? "
+                "AND purpose = 'forward' AND recipient = ? AND status <> 'cancelled' ORDER BY id DESC LIMIT 1");
+    f.args(prefix, upper, complaint, phone);
+    return f.step() ? f.str(0) : std::string();
 }
 
 // The forward SMS of a complaint: its text with the citizen's further SMS so far.

@@ -869,6 +869,40 @@ TEST_CASE("an officer whose post ended while a message for them waited does not 
                   "' AND purpose = 'followup' AND status = 'cancelled'") == 1);
 }
 
+TEST_CASE("a change of role while the forward waits: one forward to the number, not two") {
+    World w;
+    const auto cid = w.complaint_of(w.sms(kCitizen, "Jembatan di Desa Sumber retak"));
+    const auto t = w.ticket(cid);
+    w.route(cid, 1);
+    w.run(); // the forwards queued; the modem is away
+    // The registry makes the head the liaison: registry.cpp ends the row and starts a new one,
+    // the same number. The complaint is still routed, so the next run looks at its officers again.
+    {
+        Tx tx(w.db);
+        Stmt(w.db, "UPDATE officer SET valid_to = ? WHERE phone = ?").args(w.now, kHead).run();
+        Stmt(w.db, "INSERT INTO officer(agency_id, name, phone, role, valid_from) VALUES (1, 'Kepala PUPR', ?, "
+                   "'liaison', ?)")
+            .args(kHead, w.now)
+            .run();
+        tx.commit();
+    }
+    w.run();
+    CHECK(w.queued(kHead, "forward").size() == 1);
+    // A further SMS meanwhile travels inside that forward, not as an SMS of its own.
+    w.sms(kCitizen, "Tambahan: retaknya makin lebar");
+    w.run();
+    CHECK(w.queued(kHead, "followup").empty());
+    w.send();
+    long to_head = 0;
+    for (const auto &[r, text] : w.sent)
+        if (r == kHead && contains(text, "WADUL " + t)) {
+            ++to_head;
+            CHECK(contains(text, "makin lebar"));
+        }
+    CHECK(to_head == 1);
+    CHECK(w.status(cid) == "forwarded");
+}
+
 TEST_CASE("an officer who knows the ticket acts before the forward is sent") {
     World w;
     const auto cid = w.complaint_of(w.sms(kCitizen, "Jalan berlubang di Sulang"));
