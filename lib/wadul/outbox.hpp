@@ -47,7 +47,8 @@ struct Claimed {
 
 // Why a due message must not go out after all (its occasion passed since it was queued), or
 // nullopt to send it. Called inside the claiming transaction, so it reads the store as of the
-// claim: an officer's reply or an admin command is either seen or comes after the claim.
+// claim: an officer's reply (once a wadul-forward run has handled it; stored by wadul-fetch only,
+// it is not an event yet) or an admin command is either seen or comes after the claim.
 using StaleCheck = std::function<std::optional<std::string>(const Claimed &)>;
 // A message the claim cancelled instead (status 'cancelled', the reason as its last error).
 struct Dropped {
