@@ -337,6 +337,7 @@ const std::map<std::string, std::vector<std::string>> &template_placeholders() {
         {"followup", {"ticket", "text"}},
         {"reminder", {"ticket", "stage", "deadline"}},
         {"escalation", {"ticket", "agency", "stage", "deadline"}},
+        {"unsent", {"ticket", "agency", "since"}},
     };
     return m;
 }
@@ -401,6 +402,8 @@ Config default_config() {
         {"reminder", "Pengingat WADUL: aduan {ticket} menunggu {stage}, batas waktu {deadline}."},
         {"escalation", "WADUL: aduan {ticket} ({agency}) melewati batas waktu {stage} ({deadline}). Mohon segera "
                        "ditindaklanjuti."},
+        {"unsent", "WADUL: aduan {ticket} untuk {agency} belum terkirim ke pejabat penghubungnya sejak {since}. "
+                   "Mohon periksa modem dan nomor pejabat penghubung."},
     };
     for (const auto &k : keys()) c.origin[k.name] = "default";
     return c;

@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <unordered_map>
@@ -77,6 +78,10 @@ void build(const Deadlines &dl, const Config &cfg, std::int64_t cid, const std::
         out.push_back(std::move(st));
     }
 }
+
+// The step of the admins' notice that a disposition's forward SMS has not gone out (in its
+// dedupe key and its `escalated` event: "disposition unsent 1").
+const char *const kUnsentStep = "unsent";
 
 // The complaints a sweep looks at: open ones, and recently closed ones whose last stage may have
 // ended late between two sweeps (bound: now - kLookbackDays).
@@ -253,12 +258,28 @@ public:
         }
     }
 
-    // A disposition still waiting for its forward SMS after its whole limit of office time.
-    void unsent(const StageClock &st, std::int64_t waited_office_secs) {
+    // A disposition still waiting for its forward SMS after its whole limit of office time: the
+    // agency cannot act, so the admins are told (once per routing), in office hours, as the top of
+    // every ladder; the sysadmin sees it with -v. The message is cancelled at the claim if the
+    // forward went out meanwhile (stale_step).
+    void unsent(const StageClock &st, std::int64_t waited_office_secs, bool open) {
         if (waited_office_secs < st.limit) return;
         res_.notes.push_back(fmt::format("complaint '{}' was routed to {} at {} and its forward SMS has not been "
                                          "sent yet: no deadline runs for the agency (see 'wadul-forward queue')",
                                          st.ticket, st.agency, format_wib(st.started)));
+        const std::string detail = fmt::format("{} {} 1", stage_name(st.stage), kUnsentStep);
+        if (!open || std::find(st.escalated.begin(), st.escalated.end(), detail) != st.escalated.end()) return;
+        auto it = st.agency_id ? names_.find(*st.agency_id) : names_.end();
+        const std::string text = render_template(cfg_.templates.at("unsent"),
+                                                 {{"ticket", st.ticket},
+                                                  {"agency", it != names_.end() ? it->second : st.agency},
+                                                  {"since", format_datetime_id(st.started)}});
+        if (queue(st, kUnsentStep, 1, phones(st, "admin"), text, "escalation")) {
+            append_event(db_, {st.complaint_id, now_, "escalated", "system", st.agency_id, std::nullopt, detail});
+            ++res_.escalations;
+        } else if (cfg_.sla.admin_phones.empty()) {
+            note(st, "the notice that the forward has not gone out", {"admin"});
+        }
     }
 
 private:
@@ -326,7 +347,7 @@ SweepResult sweep(Db &db, const Calendar &cal, const Config &cfg, Timestamp now)
         if (st.unsent) {
             // Nothing for the agency: a reminder would reach its officers before the complaint
             // itself. The forward is the sysadmin's (wadul-forward warns about failed sends).
-            if (!st.ended) s.unsent(st, cal.working_seconds(st.started, now));
+            if (!st.ended) s.unsent(st, cal.working_seconds(st.started, now), open);
             return;
         }
         if (!st.deadline) return; // the clock is stopped: waiting on the citizen
@@ -353,7 +374,11 @@ namespace {
 // the complaint has no stage events); empty when it still holds.
 std::string stale_step_reason(const StageMachine *sm, const std::string &dedupe, Timestamp now) {
     std::int64_t cid = 0, start = 0;
-    if (std::sscanf(dedupe.c_str(), "sla:%" SCNd64 ":%" SCNd64 ":", &cid, &start) != 2) return {};
+    int step_at = 0;
+    if (std::sscanf(dedupe.c_str(), "sla:%" SCNd64 ":%" SCNd64 ":%n", &cid, &start, &step_at) != 2 || !step_at) return {};
+    // The admins' notice that the forward has not gone out is about the opposite of the others.
+    const bool unsent_notice = dedupe.compare(static_cast<size_t>(step_at), std::strlen(kUnsentStep) + 1,
+                                              std::string(kUnsentStep) + ":") == 0;
     const StageSpan *cur = sm ? sm->current() : nullptr;
     std::string about = "stage";
     if (sm)
@@ -366,7 +391,9 @@ std::string stale_step_reason(const StageMachine *sm, const std::string &dedupe,
         why = fmt::format("the {} has ended (now in {} {} stage)", about,
                           about == std::string(stage_name(cur->stage)) + " stage" ? "a new" : "the",
                           stage_name(cur->stage));
-    else if (sm->paused_at(now))
+    else if (unsent_notice) {
+        if (!cur->unsent) why = "the forward SMS has reached the agency";
+    } else if (sm->paused_at(now))
         why = "the complaint is paused (waiting on the citizen)";
     else if (cur->unsent)
         why = "the forward SMS has not reached the agency";

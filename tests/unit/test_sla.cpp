@@ -248,17 +248,22 @@ TEST_CASE("the modem down: no reminder, escalation or breach for the agency unti
     CHECK_FALSE(r.overdue);
     CHECK(format_status({r}, StatusFormat::tsv).find("\tunsent\n") != std::string::npos);
     CHECK(format_status({r}, StatusFormat::json).find("\"unsent\": true") != std::string::npos);
-    // Hours of office time with the modem down: nothing for anyone, no breach on record.
+    // Hours of office time with the modem down: nothing for the agency, no breach on record; once
+    // the forward has waited the whole disposition time, one notice to the admins.
     for (const char *now : {"2026-01-12 09:16", "2026-01-12 09:20", "2026-01-12 09:29", "2026-01-12 09:31",
                             "2026-01-12 13:00", "2026-01-13 09:00"}) {
         CAPTURE(now);
         const auto sw = f.run(T(now));
         CHECK(sw.reminders == 0);
-        CHECK(sw.escalations == 0);
+        CHECK(sw.escalations == (std::string(now) == "2026-01-12 09:31" ? 1 : 0));
         CHECK(sw.breaches == 0);
     }
-    CHECK(f.outbound() == 0);
-    CHECK(f.count("SELECT count(*) FROM event WHERE kind IN ('reminded', 'escalated', 'breached')") == 0);
+    CHECK(f.outbound() == 1);
+    CHECK(f.outbound("recipient = '+628100000001' AND purpose = 'escalation' AND text LIKE 'WADUL: aduan % untuk "
+                     "Dinas Pekerjaan Umum belum terkirim ke pejabat penghubungnya sejak " +
+                     format_datetime_id(T("2026-01-12 09:00")) + ". Mohon periksa modem dan nomor pejabat penghubung.'") == 1);
+    CHECK(f.count("SELECT count(*) FROM event WHERE kind IN ('reminded', 'breached')") == 0);
+    CHECK(f.count("SELECT count(*) FROM event WHERE kind = 'escalated' AND detail = 'disposition unsent 1'") == 1);
     // The sysadmin hears of it (-v) once the forward has waited the whole disposition time.
     CHECK(f.run(T("2026-01-12 09:20")).notes.empty());
     const auto late = f.run(T("2026-01-12 09:31"));
@@ -268,6 +273,11 @@ TEST_CASE("the modem down: no reminder, escalation or breach for the agency unti
 
     // The modem works again Tuesday 10:00: the forward goes out, the agency's 30 minutes run from it.
     f.forward(cid, T("2026-01-13 10:00"), 1);
+    // The admins' notice, if still queued (the modem sends in queue order, the forward first), is
+    // stale now.
+    const auto stale = cancel_stale_steps(f.db, f.cfg, T("2026-01-13 10:01"));
+    REQUIRE(stale.size() == 1);
+    CHECK(stale[0].why == "stale: the forward SMS has reached the agency before it was sent");
     r = f.status_of(cid, T("2026-01-13 10:05"));
     CHECK_FALSE(r.clock.unsent);
     CHECK(r.clock.started == T("2026-01-13 10:00"));
