@@ -638,14 +638,31 @@ void Job::forwards() {
             tx.commit();
         }
     }
-    each_complaint(db_, "SELECT id FROM complaint WHERE status = 'routed' ORDER BY id", [&](const ComplaintInfo &c) {
+    // The routed complaints, and the handover: the forwarded or accepted ones whose agency has an
+    // officer in post who never had their forward (a new Surat Tugas, a second liaison, a head
+    // added): the complaint still waits for the agency's TERIMA or JAWAB, and the new officer
+    // needs its text and ticket to give them. The query finds those pairs through the dedupe
+    // key's index ("fwd:ROUTE:" up to "fwd:ROUTE;"), not by reading the queue.
+    const std::string sql = fmt::format(
+        "SELECT id FROM complaint WHERE status = 'routed' UNION "
+        "SELECT c.id FROM complaint c JOIN officer o ON o.agency_id = c.agency_id AND o.valid_to IS NULL "
+        "AND (o.role = 'liaison' OR ({} AND o.role = 'head')) "
+        "WHERE c.status IN ('forwarded', 'accepted') AND NOT EXISTS (SELECT 1 FROM outbound b, "
+        "(SELECT max(id) AS id FROM event WHERE complaint_id = c.id AND kind IN ('routed', 'assigned')) r "
+        "WHERE b.dedupe >= 'fwd:' || r.id || ':' AND b.dedupe < 'fwd:' || r.id || ';' AND b.complaint_id = c.id "
+        "AND b.purpose = 'forward' AND b.recipient = o.phone AND b.status <> 'cancelled') ORDER BY 1",
+        cfg_.forward.notify_head ? 1 : 0);
+    each_complaint(db_, sql.c_str(), [&](const ComplaintInfo &c) {
         const auto route = latest_event(db_, c.id, "'routed', 'assigned'");
-        if (c.status != "routed" || !route || !c.agency_id)
+        const bool handover = c.status == "forwarded" || c.status == "accepted";
+        if ((c.status != "routed" && !handover) || !route || !c.agency_id)
             return;
         // A re-routed complaint: what was queued for the previous agency must not go out.
         cancel_superseded(db_, c.id, "forward", fmt::format("fwd:{}:", route->id), opt_.now, kRoutedAgain);
         const auto to = officers_of(db_, *c.agency_id, true, cfg_.forward.notify_head);
         if (to.empty()) {
+            if (handover)
+                return;
             // Warned once per routing (a `note` remembers it), not at every cron run.
             const std::string why = "not forwarded: no officer registered for " + c.agency_name;
             Stmt seen(db_, "SELECT 1 FROM event WHERE complaint_id = ? AND kind = 'note' AND id > ? AND detail = ?");
@@ -670,7 +687,10 @@ void Job::forwards() {
                 enqueue(db_, {o.phone, msg, "forward", c.id, prefix + std::to_string(o.id)}, opt_.now))
                 ++fresh;
         sum_.queued += fresh;
-        if (fresh > 0)
+        if (fresh > 0 && handover)
+            log_.info("complaint {}: forward to {} new in post at {} queued (handover)", c.ticket,
+                      fresh == 1 ? "1 officer" : std::to_string(fresh) + " officers", c.agency_name);
+        else if (fresh > 0)
             log_.info("complaint {}: forward to {} queued ({} officers)", c.ticket, c.agency_name, fresh);
     });
 }

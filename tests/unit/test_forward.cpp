@@ -903,6 +903,46 @@ TEST_CASE("a change of role while the forward waits: one forward to the number, 
     CHECK(w.status(cid) == "forwarded");
 }
 
+TEST_CASE("handover: an officer new in post gets the agency's complaints still waiting for it") {
+    World w;
+    const auto waiting = w.forwarded_complaint("Jalan di Desa Sumber rusak parah");
+    const auto accepted = w.forwarded_complaint("Jembatan Kaliori retak", 1, "+6285700000002");
+    const auto answered = w.forwarded_complaint("Drainase Pasar Rembang mampet", 1, "+6285700000003");
+    const auto other = w.forwarded_complaint("Puskesmas tutup", 2, "+6285700000004");
+    w.sms(kLiaison, "TERIMA " + w.ticket(accepted));
+    w.sms(kLiaison, "JAWAB " + w.ticket(answered) + " Saluran sudah dibersihkan hari ini");
+    w.run();
+    w.send();
+    REQUIRE(w.status(accepted) == "accepted");
+    REQUIRE(w.status(answered) == "answered");
+    // A new Surat Tugas: Budi leaves, Ani is DPUPR's liaison.
+    const std::string kNew = "+6281200000009";
+    w.db.exec("UPDATE officer SET valid_to = 1 WHERE phone = '" + kLiaison + "'");
+    w.db.exec("INSERT INTO officer(agency_id, name, phone, role, valid_from) VALUES (1, 'Ani', '" + kNew +
+              "', 'liaison', 1)");
+    w.run();
+    w.send();
+    // The two complaints that still wait for DPUPR's TERIMA or JAWAB, once each; not the one
+    // waiting for the head's approval, not DINKES's.
+    std::vector<std::string> got;
+    for (const auto &m : w.sent)
+        if (m.first == kNew) got.push_back(m.second);
+    REQUIRE(got.size() == 2);
+    CHECK(got[0].find(w.ticket(waiting)) != std::string::npos);
+    CHECK(got[1].find(w.ticket(accepted)) != std::string::npos);
+    CHECK(w.count("SELECT count(*) FROM outbound WHERE recipient = '" + kNew + "' AND complaint_id IN (" +
+                  std::to_string(answered) + ", " + std::to_string(other) + ")") == 0);
+    // Recorded for her, the statuses unchanged; nothing again at the next run.
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'forwarded' AND officer_id = " +
+                  std::to_string(w.officer_id(kNew))) == 2);
+    CHECK(w.status(waiting) == "forwarded");
+    CHECK(w.status(accepted) == "accepted");
+    const size_t before = w.sent.size();
+    w.run();
+    w.send();
+    CHECK(w.sent.size() == before);
+}
+
 TEST_CASE("an officer who knows the ticket acts before the forward is sent") {
     World w;
     const auto cid = w.complaint_of(w.sms(kCitizen, "Jalan berlubang di Sulang"));
