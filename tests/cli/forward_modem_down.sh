@@ -2,18 +2,11 @@
 # 'routed' with its forward queued, and wadul-sla charges the agency nothing for it (no reminder,
 # no escalation, no breach; `status` says unsent) while telling the sysadmin (-v) and, once, the
 # admins (their SMS waits in the queue behind the forward, and is cancelled once the forward went
-# out: the modem's outage is the sysadmin's). When the modem works again the forward goes out, the `forwarded` events carry the time of the send, and the
-# agency's 30 minutes run from there. The real wadul-fetch, wadul-forward and wadul-sla against
+# out: the modem's outage is the sysadmin's). When the modem works again the forward goes out,
+# the `forwarded` events carry the time of the send, and the agency's 30 minutes run from there. The real wadul-fetch, wadul-forward and wadul-sla against
 # libgammu's dummy phone; the modem "breaks" as in forward_failures.sh: its device goes away.
 . "$WADUL_SRC/tests/support/forward_env.sh"
-ADMIN=+6281100000099
-cat >>"$T/wadul.toml" <<CFG
-
-[sla]
-holiday_files = ["$WADUL_SRC/etc/holidays/2026.toml"]
-admin_phones = ["$ADMIN"]
-CFG
-SLA="$WADUL_BIN/wadul-sla"
+use_sla
 sla_ok() {
     "$SLA" -c "$T/wadul.toml" "$@" >"$T/out" 2>"$T/err" || fail "wadul-sla exited $?: $(cat "$T/err")"
 }

@@ -5,14 +5,7 @@
 # reminder still valid goes out. Against the dummy phone, with the real wadul-fetch, wadul-sla
 # and wadul-route, in the pipeline's order.
 . "$WADUL_SRC/tests/support/forward_env.sh"
-ADMIN=+6281100000099
-cat >>"$T/wadul.toml" <<CFG
-
-[sla]
-holiday_files = ["$WADUL_SRC/etc/holidays/2026.toml"]
-admin_phones = ["$ADMIN"]
-CFG
-SLA="$WADUL_BIN/wadul-sla"
+use_sla
 ROUTE="$WADUL_BIN/wadul-route"
 sla_ok() {
     "$SLA" -c "$T/wadul.toml" >"$T/out" 2>"$T/err" || fail "wadul-sla exited $?: $(cat "$T/err")"

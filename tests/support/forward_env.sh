@@ -149,3 +149,16 @@ route() {
 }
 events_of() { q "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM event e JOIN complaint c ON c.id = e.complaint_id
                  WHERE c.ticket = '$1' ORDER BY e.id)"; }
+
+# use_sla: gives the config wadul-sla's section (the 2026 holidays, $ADMIN as the admin portal's
+# number), for the tests that run wadul-sla in the pipeline's order.
+ADMIN=+6281100000099
+SLA="$WADUL_BIN/wadul-sla"
+use_sla() {
+    cat >>"$T/wadul.toml" <<CFG
+
+[sla]
+holiday_files = ["$WADUL_SRC/etc/holidays/2026.toml"]
+admin_phones = ["$ADMIN"]
+CFG
+}
