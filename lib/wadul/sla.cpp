@@ -41,11 +41,16 @@ void build(const Deadlines &dl, const Config &cfg, std::int64_t cid, const std::
             StageClock &cur = stages.back();
             const std::string name = stage_name(cur.stage);
             if (e.detail.compare(0, name.size(), name) != 0) continue;
-            if (kind == EventKind::Reminded) cur.reminded = true;
-            else if (kind == EventKind::Breached) cur.breach_recorded = true;
+            if (kind == EventKind::Reminded) {
+                cur.reminded = true;
+                ++cur.reminders;
+                cur.resumed_since_reminder = false;
+            } else if (kind == EventKind::Breached) cur.breach_recorded = true;
             else cur.escalated.push_back(e.detail);
             continue;
         }
+        if (kind == EventKind::Resumed && m.current() && !stages.empty() && stages.back().reminded)
+            stages.back().resumed_since_reminder = true;
         m.apply(e.at, kind, e.agency_id, e.id);
         if (m.spans().size() == stages.size()) continue;
         const StageSpan &sp = m.spans().back();
@@ -208,7 +213,8 @@ public:
         ++res_.breaches;
     }
 
-    void reminder(const StageClock &st) {
+    // Round 1, or a later round when the earlier one was cancelled (reminder_cancelled).
+    void reminder(const StageClock &st, std::int64_t round) {
         const std::vector<const char *> roles = reminded_roles(st.stage);
         std::vector<std::string> to;
         for (const char *role : roles) {
@@ -219,13 +225,26 @@ public:
                                                  {{"ticket", st.ticket},
                                                   {"stage", stage_name_id(st.stage)},
                                                   {"deadline", format_datetime_id(*st.deadline)}});
-        if (queue(st, "reminder", 1, to, text, "reminder")) {
+        if (queue(st, "reminder", round, to, text, "reminder")) {
             append_event(db_, {st.complaint_id, now_, "reminded", "system", st.agency_id, std::nullopt,
                                std::string(stage_name(st.stage))});
             ++res_.reminders;
         } else if (to.empty()) {
             note(st, "a reminder", roles);
         }
+    }
+
+    // Every reminder queued for the stage was cancelled and none went out: a pause that began
+    // between the sweep that queued it and the send (wadul-forward cancels it, the stage being
+    // paused). After the resume the stage still deserves its reminder.
+    bool reminder_cancelled(const StageClock &st) {
+        const std::string from = fmt::format("sla:{}:{}:reminder:", st.complaint_id, st.start_event);
+        std::string to = from;
+        to.back() = ';';
+        Stmt q(db_, "SELECT count(*), coalesce(sum(status = 'cancelled'), 0) FROM outbound WHERE dedupe >= ? "
+                    "AND dedupe < ?");
+        q.args(from, to);
+        return q.step() && q.i64(0) > 0 && q.i64(0) == q.i64(1);
     }
 
     // The stage's ladder (escalation_ladder), one step per sla.repeat_minutes of office time after
@@ -359,8 +378,9 @@ SweepResult sweep(Db &db, const Calendar &cal, const Config &cfg, Timestamp now)
         if (now >= *st.deadline) {
             if (!st.breach_recorded) s.breach(st);
             if (open && !st.paused) s.escalate(st, cal.working_seconds(*st.deadline, now));
-        } else if (open && st.remind_at && now >= *st.remind_at && !st.reminded) {
-            s.reminder(st);
+        } else if (open && st.remind_at && now >= *st.remind_at &&
+                   (!st.reminded || (st.resumed_since_reminder && s.reminder_cancelled(st)))) {
+            s.reminder(st, st.reminders + 1);
         }
     });
     tx.commit();

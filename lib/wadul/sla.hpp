@@ -36,6 +36,8 @@ struct StageClock {
     // deadline, no reminder, no escalation, no breach; `started` is the routing until it is sent.
     bool unsent = false;
     bool reminded = false;                 // a `reminded` event exists for this stage
+    int reminders = 0;                     // how many
+    bool resumed_since_reminder = false;   // a `resumed` event came after the last of them
     bool breach_recorded = false;          // a `breached` event exists for this stage
     std::vector<std::string> escalated;    // details of its `escalated` events ("disposition head 1")
 };

@@ -500,3 +500,29 @@ TEST_CASE("status: overdue first, then by time left; formats") {
     CHECK(table.rfind("TICKET ", 0) == 0);
     CHECK(table.find("-1h30m  overdue") != std::string::npos);
 }
+
+TEST_CASE("a reminder cancelled by a pause is queued again after the resume, once; one sent is not") {
+    Fixture f;
+    const auto cid = f.complaint(T("2026-01-12 08:55"));
+    f.event(cid, T("2026-01-12 09:00"), "routed", 1);
+    CHECK(f.run(T("2026-01-12 09:16")).reminders == 1); // half of the 30 minutes
+    const auto first = f.outbound("purpose = 'reminder'");
+    REQUIRE(first > 0);
+    // Paused before wadul-forward sent it: cancelled.
+    f.event(cid, T("2026-01-12 09:17"), "paused");
+    CHECK(cancel_stale_steps(f.db, f.cfg, T("2026-01-12 09:18")).size() == static_cast<size_t>(first));
+    CHECK(f.run(T("2026-01-12 10:00")).reminders == 0);
+    // Resumed the next morning: 13 minutes are left (deadline 09:13), and the reminder comes now,
+    // with the moved deadline.
+    f.event(cid, T("2026-01-13 09:00"), "resumed");
+    CHECK(f.run(T("2026-01-13 09:01")).reminders == 1);
+    CHECK(f.outbound("purpose = 'reminder' AND status = 'queued' AND dedupe LIKE '%:reminder:2:%' AND text LIKE '%" +
+                     format_datetime_id(T("2026-01-13 09:13")) + "%'") == first);
+    CHECK(f.run(T("2026-01-13 09:05")).reminders == 0);
+    // That one goes out; a later pause and resume do not repeat it.
+    f.db.exec("UPDATE outbound SET status = 'sent' WHERE purpose = 'reminder' AND status = 'queued'");
+    f.event(cid, T("2026-01-13 09:06"), "paused");
+    f.event(cid, T("2026-01-13 09:08"), "resumed");
+    CHECK(f.run(T("2026-01-13 09:09")).reminders == 0);
+    CHECK(f.events("reminded") == 2);
+}
