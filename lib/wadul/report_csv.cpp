@@ -62,6 +62,8 @@ CsvTable summary(const MonthlyReport &r, const Fmt &f) {
     count("rerouted", "Dialihkan ke instansi lain", n.rerouted, p.rerouted);
     count("open", "Belum selesai pada akhir bulan", n.open, p.open);
     count("overdue", "Melewati tenggat pada akhir bulan", n.overdue, p.overdue);
+    count("without_liaison", "Instansi tanpa pejabat penghubung pada akhir bulan",
+          static_cast<int>(r.without_liaison.size()), r.prev_without_liaison);
     ratio("compliance_pct", "Kepatuhan tenggat instansi (%)", n.compliance(), p.compliance());
     for (int s = 0; s < kStageCount; ++s) {
         auto share = [s](const Counts &c) -> std::optional<double> {

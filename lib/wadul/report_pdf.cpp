@@ -481,6 +481,19 @@ private:
                 rows, style("", 7.5), style("Bold", 7, {1, 1, 1}));
         note(p, "Direspons: pejabat membalas dengan TERIMA, JAWAB atau TOLAK dari nomor yang terdaftar. Waktu respons "
                 "dihitung sejak aduan diteruskan kepadanya.");
+        if (!r_.without_liaison.empty()) {
+            // The SOP's first requirement: without a liaison in post the agency's complaints
+            // cannot be forwarded at all.
+            std::string list;
+            for (const auto &[code, name] : r_.without_liaison)
+                list += (list.empty() ? "" : "; ") + esc(name) + " (" + esc(code) + ")";
+            p.skip(4);
+            p.paragraph(fmt::format("<b>Instansi tanpa Pejabat Penghubung pada akhir bulan ({}):</b> {}. Aduan yang "
+                                    "diarahkan kepada instansi tersebut tidak dapat diteruskan secara otomatis; "
+                                    "instansi perlu menunjuk Pejabat Penghubung dengan Surat Tugas.",
+                                    id_int(static_cast<int>(r_.without_liaison.size())), list),
+                        style("", 9, kRed), 6);
+        }
     }
 
     void overdue(Page &p) {

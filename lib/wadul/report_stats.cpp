@@ -320,10 +320,12 @@ MonthlyReport build_monthly_report(Db &db, const Config &cfg, const Calendar &ca
     }
 
     std::unordered_map<std::int64_t, std::pair<std::string, std::string>> names;
+    std::vector<std::int64_t> active;
     Stmt ag(db, "SELECT id, code, name, kind, active FROM agency ORDER BY kind, code, id");
     while (ag.step()) {
         AgencyRow row{ag.i64(0), ag.str(1), ag.str(2), ag.str(3), {}, {}};
         names[row.id] = {row.code, row.name};
+        if (ag.i64(4) != 0) active.push_back(row.id);
         if (auto it = now.find(row.id); it != now.end()) row.now = it->second.c;
         if (auto it = prev.find(row.id); it != prev.end()) row.prev = it->second.c;
         // A disbanded agency still appears while it has complaints to account for.
@@ -332,6 +334,25 @@ MonthlyReport build_monthly_report(Db &db, const Config &cfg, const Calendar &ca
     }
 
     const Timestamp start = m.start(), end = m.end();
+    // The registry's history at a month's end: who held a liaison post at that instant.
+    auto without_liaison_at = [&](Timestamp at) {
+        std::vector<std::pair<std::string, std::string>> out;
+        // Before the first officer was registered wadul was not running yet: nothing to say.
+        bool registry = false;
+        for (const auto &[oid, o] : b.officers()) registry = registry || o.valid_from < at;
+        if (!registry) return out;
+        for (auto id : active) {
+            bool held = false;
+            for (const auto &[oid, o] : b.officers())
+                held = held || (o.agency_id == id && o.role == "liaison" && o.valid_from < at &&
+                                (!o.valid_to || *o.valid_to >= at));
+            if (!held) out.push_back(names[id]);
+        }
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    r.without_liaison = without_liaison_at(end);
+    r.prev_without_liaison = static_cast<int>(without_liaison_at(m.previous().end()).size());
     for (const auto &[id, o] : b.officers()) {
         if (o.role != "liaison") continue;
         const bool in_post = o.valid_from < end && (!o.valid_to || *o.valid_to > start);

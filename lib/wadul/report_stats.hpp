@@ -93,6 +93,11 @@ struct MonthlyReport {
     std::vector<OfficerRow> officers; // agency code, then valid_from, then name
     int open_at_end = 0;              // every open complaint at month end, whatever its month
     std::vector<OverdueRow> overdue;  // every open and overdue complaint at month end
+    // Active agencies with no liaison officer in post at the end of the month (the SOP has every
+    // agency name one by a Surat Tugas; without one its complaints cannot be forwarded): code and
+    // name, by code; and how many there were at the end of the previous month.
+    std::vector<std::pair<std::string, std::string>> without_liaison;
+    int prev_without_liaison = 0;
     // The SOP limits the figures were measured against, for the notes.
     int disposition_minutes = 0;
     double triage_days = 0, review_days = 0, answer_days = 0, approval_days = 0, followup_days = 0;

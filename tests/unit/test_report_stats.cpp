@@ -274,6 +274,32 @@ TEST_CASE("officers: the one in post that month, responses matched by their own 
     }
 }
 
+TEST_CASE("agencies without a liaison officer in post at the end of the month") {
+    Scenario s;
+    // DINSOS never had one; LAMA is disbanded; DINKES changed liaison mid-November, DPUTARU in
+    // September: both had one at every month end.
+    const MonthlyReport r = build_monthly_report(s.db, s.cfg, s.cal, kNov);
+    using Names = std::vector<std::pair<std::string, std::string>>;
+    CHECK(r.without_liaison == Names{{"DINSOS", "Dinas Sosial"}});
+    CHECK(r.prev_without_liaison == 1);
+    // DINKES's liaison leaves on 30 November with nobody after her: two at the end of the month.
+    s.db.exec("UPDATE officer SET valid_to = " + std::to_string(T(11, 30, 12)) + " WHERE name = 'Budi Wibowo'");
+    const MonthlyReport r2 = build_monthly_report(s.db, s.cfg, s.cal, kNov);
+    CHECK(r2.without_liaison == Names{{"DINKES", "Dinas Kesehatan"}, {"DINSOS", "Dinas Sosial"}});
+    CHECK(r2.prev_without_liaison == 1);
+    // In the summary CSV, with the previous month and the change.
+    bool found = false;
+    for (const auto &t : monthly_csv_tables(r2, false))
+        for (const auto &row : t.rows)
+            if (!row.empty() && row[0] == "without_liaison") {
+                found = true;
+                CHECK(row == std::vector<std::string>{"without_liaison",
+                                                      "Instansi tanpa pejabat penghubung pada akhir bulan", "2", "1",
+                                                      "1"});
+            }
+    CHECK(found);
+}
+
 TEST_CASE("deadlines on the working calendar, pauses stopping the clock") {
     Scenario s;
     const MonthlyReport r = build_monthly_report(s.db, s.cfg, s.cal, kNov);
