@@ -29,10 +29,14 @@ std::string_view trim(std::string_view s) {
 
 } // namespace
 
-Samples read_training_csv(const std::string &path, const std::string &text_col, const std::string &label_col) {
+Samples read_training_csv(const std::string &path, const std::string &text_col, const std::string &label_col,
+                          int *skipped) {
     Samples out;
     for (auto &row : read_csv_columns(path, {text_col, label_col})) {
-        if (blank(row[0]) || blank(row[1])) continue;
+        if (blank(row[0]) || blank(row[1])) {
+            if (skipped) ++*skipped;
+            continue;
+        }
         out.emplace_back(std::move(row[0]), std::move(row[1]));
     }
     return out;
@@ -174,7 +178,8 @@ std::optional<std::int64_t> date_day(std::string_view value) {
 }
 
 EvalResult evaluate(const EvalOptions &opts) {
-    const Samples train = read_training_csv(opts.train_csv, opts.text_col, opts.label_col);
+    int train_skipped = 0, test_skipped = 0;
+    const Samples train = read_training_csv(opts.train_csv, opts.text_col, opts.label_col, &train_skipped);
     if (train.empty()) fail(kExitDataErr, "cannot train on '{}': no row has both a text and a label", opts.train_csv);
     // The test file as read_training_csv reads it, plus each row's day for a replay.
     const bool replay = opts.retrain_days > 0;
@@ -185,7 +190,10 @@ EvalResult evaluate(const EvalOptions &opts) {
     size_t record = 0;
     for (auto &row : read_csv_columns(opts.test_csv, columns)) {
         ++record;
-        if (blank(row[0]) || blank(row[1])) continue;
+        if (blank(row[0]) || blank(row[1])) {
+            ++test_skipped;
+            continue;
+        }
         if (replay) {
             const auto day = date_day(row[2]);
             if (!day)
@@ -197,13 +205,20 @@ EvalResult evaluate(const EvalOptions &opts) {
         test.emplace_back(std::move(row[0]), std::move(row[1]));
     }
     if (test.empty()) fail(kExitDataErr, "cannot test on '{}': no row has both a text and a label", opts.test_csv);
-    return replay ? evaluate_replay(train, test, days, opts.retrain_days) : evaluate_samples(train, test);
+    EvalResult r = replay ? evaluate_replay(train, test, days, opts.retrain_days) : evaluate_samples(train, test);
+    r.train_skipped = train_skipped;
+    r.test_skipped = test_skipped;
+    return r;
 }
 
 std::string format_eval_text(const EvalResult &r) {
     std::string out;
-    out += fmt::format("train samples        {}\n", r.train_n);
-    out += fmt::format("test samples         {}\n", r.test_n);
+    // Records without a text or a label are left out of the figures: say how many.
+    auto skipped = [](int n) {
+        return n ? fmt::format(" ({} record{} without text or label skipped)", n, n == 1 ? "" : "s") : std::string();
+    };
+    out += fmt::format("train samples        {}{}\n", r.train_n, skipped(r.train_skipped));
+    out += fmt::format("test samples         {}{}\n", r.test_n, skipped(r.test_skipped));
     out += fmt::format("accuracy             {:.3f}\n", r.accuracy);
     out += fmt::format("macro-F1             {:.3f}\n", r.macro_f1);
     for (const auto &c : r.coverage)
@@ -223,6 +238,8 @@ std::string format_eval_json(const EvalResult &r) {
     nlohmann::ordered_json j;
     j["train_n"] = r.train_n;
     j["test_n"] = r.test_n;
+    j["train_skipped"] = r.train_skipped;
+    j["test_skipped"] = r.test_skipped;
     j["accuracy"] = r.accuracy;
     j["macro_f1"] = r.macro_f1;
     j["coverage"] = nlohmann::ordered_json::object();

@@ -30,6 +30,7 @@ struct ClassStats {
 
 struct EvalResult {
     int train_n = 0, test_n = 0;
+    int train_skipped = 0, test_skipped = 0; // CSV records without a text or a label (evaluate)
     double accuracy = 0, macro_f1 = 0;
     std::map<std::string, double> coverage; // "0.5","0.7","0.8","0.9" → accuracy on the most confident share
     double train_seconds = 0, classify_per_second = 0; // train_seconds: one training (the mean, in a replay)
@@ -56,7 +57,9 @@ EvalResult evaluate_replay(const Samples &train, const Samples &test, const std:
 std::string format_eval_text(const EvalResult &r); // human table, English headings
 std::string format_eval_json(const EvalResult &r); // one JSON object: the fields above plus "classes"
 
-// Training samples from a CSV: (text, label); rows with an empty text or label are skipped.
-Samples read_training_csv(const std::string &path, const std::string &text_col, const std::string &label_col);
+// Training samples from a CSV: (text, label); rows with an empty text or label are skipped, and
+// counted in `*skipped` when given.
+Samples read_training_csv(const std::string &path, const std::string &text_col, const std::string &label_col,
+                          int *skipped = nullptr);
 
 } // namespace wadul

@@ -56,6 +56,14 @@ check "eval opens no store" [ ! -e "$T/wadul.db" ]
 route eval --train "$T/train.csv" --test "$T/test.csv"
 check "eval text exits 0" [ "$(rc)" = 0 ]
 check "eval text is not JSON" bash -c "! grep -q '^{' '$T/out'"
+# A record without a label or a text is left out, and the count says so.
+{ cat "$T/test.csv"; echo '"jalan rusak lagi",,x'; echo '"",DPU,x'; } >"$T/gaps.csv"
+route eval --train "$T/train.csv" --test "$T/gaps.csv"
+check "eval with gaps exits 0" [ "$(rc)" = 0 ]
+check "eval says what it skipped" has "$T/out" "test samples         4 (2 records without text or label skipped)"
+check "eval says nothing when nothing is skipped" grep -qx "train samples        16" "$T/out"
+route eval --train "$T/train.csv" --test "$T/gaps.csv" --format json
+check "eval json counts the skipped records" grep -Eq '"test_skipped": ?2' "$T/out"
 route eval --train "$T/train.csv" --test "$T/test.csv" --label-col grup
 check "missing column exits 65" [ "$(rc)" = 65 ]
 check "missing column is named" has "$T/err" "grup"
