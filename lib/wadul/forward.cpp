@@ -566,9 +566,9 @@ void Job::followup(const Row &r, const ComplaintInfo &c) {
     if (!route)
         return;
     const std::string prefix = fmt::format("fwd:{}:", route->id);
-    Stmt(db_, "UPDATE outbound SET text = ? WHERE complaint_id = ? AND purpose = 'forward' AND status = 'queued' "
-              "AND substr(dedupe, 1, length(?)) = ?")
-        .args(forward_text(c), c.id, prefix, prefix)
+    Stmt(db_, "UPDATE outbound SET text = ? WHERE dedupe >= ? AND dedupe < ? AND complaint_id = ? "
+              "AND purpose = 'forward' AND status = 'queued'")
+        .args(forward_text(c), prefix, dedupe_prefix_end(prefix), c.id)
         .run();
     for (const auto &o : officers_of(db_, *c.agency_id, true, false)) {
         const std::string fwd = forward_status(c.id, prefix, o.phone);
@@ -698,12 +698,9 @@ void Job::forwards() {
 // The status of the forward of a routing (dedupe prefix "fwd:ROUTE:") to a number, whichever
 // officer row it was queued for; "" when none, or only cancelled ones.
 std::string Job::forward_status(std::int64_t complaint, const std::string &prefix, const std::string &phone) {
-    // The prefix as a range of the dedupe key's index ("fwd:12:" up to "fwd:12;"): no scan of the queue.
-    std::string upper = prefix;
-    upper.back() = static_cast<char>(upper.back() + 1);
     Stmt f(db_, "SELECT status FROM outbound WHERE dedupe >= ? AND dedupe < ? AND complaint_id = ? "
                 "AND purpose = 'forward' AND recipient = ? AND status <> 'cancelled' ORDER BY id DESC LIMIT 1");
-    f.args(prefix, upper, complaint, phone);
+    f.args(prefix, dedupe_prefix_end(prefix), complaint, phone);
     return f.step() ? f.str(0) : std::string();
 }
 
@@ -799,6 +796,20 @@ std::optional<std::string> not_in_post(Db &db, const Claimed &m, bool head) {
 
 } // namespace
 
+std::optional<std::string> forward_superseded(Db &db, std::int64_t complaint_id, std::int64_t route) {
+    Stmt q(db, "SELECT status, (SELECT max(id) FROM event WHERE complaint_id = c.id AND kind IN ('routed', 'assigned')) "
+               "FROM complaint c WHERE id = ?");
+    q.bind(1, complaint_id);
+    if (!q.step())
+        return std::nullopt;
+    const std::string status = q.str(0);
+    if (status == "received" || status == "triage" || status == "closed")
+        return not_with_agency(status);
+    if (q.opt_i64(1) != route)
+        return std::string(kRoutedAgain);
+    return std::nullopt;
+}
+
 std::optional<std::string> stale_message(Db &db, const Config &cfg, const Claimed &m, Timestamp now) {
     if (!m.complaint_id)
         return std::nullopt;
@@ -815,26 +826,21 @@ std::optional<std::string> stale_message(Db &db, const Config &cfg, const Claime
     if (std::sscanf(m.dedupe.c_str(), forward ? "fwd:%" SCNd64 ":%" SCNd64 "%c" : "appr:%" SCNd64 ":%" SCNd64 "%c",
                     &key, &who, &end) != 2)
         return std::nullopt;
-    Stmt q(db, "SELECT status, (SELECT max(id) FROM event WHERE complaint_id = c.id AND kind IN (?, ?)) "
+    if (forward) {
+        if (auto why = forward_superseded(db, *m.complaint_id, key))
+            return why;
+        return not_in_post(db, m, false);
+    }
+    Stmt q(db, "SELECT status, (SELECT max(id) FROM event WHERE complaint_id = c.id AND kind = 'answered') "
                "FROM complaint c WHERE id = ?");
-    q.args(forward ? "routed" : "answered", forward ? "assigned" : "answered", *m.complaint_id);
+    q.bind(1, *m.complaint_id);
     if (!q.step())
         return std::nullopt;
-    const std::string status = q.str(0);
-    const auto latest = q.opt_i64(1);
-    q.reset();
-    if (forward) {
-        if (status == "received" || status == "triage" || status == "closed")
-            return not_with_agency(status);
-        if (latest != key)
-            return std::string(kRoutedAgain);
-    } else {
-        if (status != "answered")
-            return std::string(kAnswerNotWaiting);
-        if (latest != key)
-            return std::string(kNewerAnswer);
-    }
-    return not_in_post(db, m, approval);
+    if (q.str(0) != "answered")
+        return std::string(kAnswerNotWaiting);
+    if (q.opt_i64(1) != key)
+        return std::string(kNewerAnswer);
+    return not_in_post(db, m, true);
 }
 
 std::string stage_name(const std::string &status) {

@@ -75,6 +75,10 @@ void send_queue(Db &db, const Config &cfg, const ForwardOptions &opt, const Tran
 // a forward, approval request, revision note or follow-up for a number no longer in post at the
 // complaint's agency (an approval request: no longer its head).
 std::optional<std::string> stale_message(Db &db, const Config &cfg, const Claimed &m, Timestamp now);
+// The forward rule of stale_message, also what decides whether a sent forward is recorded: why a
+// forward queued for routing event `route` no longer applies (the complaint was routed again, or
+// no agency holds it: received, triage, closed), or nullopt.
+std::optional<std::string> forward_superseded(Db &db, std::int64_t complaint_id, std::int64_t route);
 
 // What a citizen's SMS is, decided where it is stored (wadul-fetch, in its transaction):
 //   query      CEK with a ticket (or bare "CEK"): no complaint; wadul-forward answers it

@@ -37,8 +37,8 @@ void record_delivery(Db &db, const Claimed &m, Timestamp now) {
 // A forward reached an officer: the `forwarded` event, at the send, in the transaction that marks
 // the row sent (a crash before the commit leaves neither: the row becomes 'unknown', and only a
 // send recorded later writes the event). Only for the complaint's current routing while the
-// agency still holds it: a forward sent late for an earlier routing, or after a TOLAK or a
-// close, changes nothing. One event per officer and routing. Returns the complaint's ticket and
+// agency still holds it (forward_superseded, the rule the claim applied just before): a forward
+// handed to the modem before a re-routing, a TOLAK or a close changes nothing. One event per officer and routing. Returns the complaint's ticket and
 // agency name when this was the routing's first forward to go out (the agency has it from now on).
 std::optional<std::pair<std::string, std::string>> record_forward(Db &db, const Claimed &m, Timestamp now) {
     std::int64_t route = 0, officer = 0;
@@ -46,13 +46,13 @@ std::optional<std::pair<std::string, std::string>> record_forward(Db &db, const 
     if (m.purpose != "forward" || !m.complaint_id ||
         std::sscanf(m.dedupe.c_str(), "fwd:%" SCNd64 ":%" SCNd64 "%c", &route, &officer, &end) != 2)
         return std::nullopt;
+    if (forward_superseded(db, *m.complaint_id, route))
+        return std::nullopt;
     Stmt q(db, "SELECT c.ticket, e.agency_id, coalesce((SELECT name FROM agency WHERE id = e.agency_id), ''), "
                "(SELECT count(*) FROM event f WHERE f.complaint_id = c.id AND f.kind = 'forwarded' AND f.id > e.id), "
                "(SELECT count(*) FROM event f WHERE f.complaint_id = c.id AND f.kind = 'forwarded' AND f.id > e.id "
                "AND f.officer_id = ?) "
-               "FROM complaint c JOIN event e ON e.complaint_id = c.id WHERE c.id = ? AND e.id = ? "
-               "AND c.status NOT IN ('received', 'triage', 'closed') AND c.agency_id = e.agency_id "
-               "AND e.id = (SELECT max(id) FROM event WHERE complaint_id = c.id AND kind IN ('routed', 'assigned'))");
+               "FROM complaint c JOIN event e ON e.complaint_id = c.id WHERE c.id = ? AND e.id = ?");
     q.args(officer, *m.complaint_id, route);
     if (!q.step() || q.i64(4) > 0)
         return std::nullopt;

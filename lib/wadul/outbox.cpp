@@ -12,6 +12,12 @@
 
 namespace wadul {
 
+std::string dedupe_prefix_end(std::string prefix) {
+    if (!prefix.empty())
+        prefix.back() = static_cast<char>(prefix.back() + 1);
+    return prefix;
+}
+
 std::optional<std::int64_t> enqueue(Db &db, const OutMessage &m, Timestamp now) {
     Stmt ins(db, "INSERT INTO outbound(recipient, text, purpose, complaint_id, dedupe, created_at, status, attempts, "
                  "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?) ON CONFLICT(dedupe) DO NOTHING");
@@ -27,7 +33,7 @@ std::optional<Claimed> claim_next(Db &db, Timestamp now, int lease_seconds, cons
     Stmt pick(db, "SELECT id, recipient, text, purpose, dedupe, complaint_id, attempts FROM outbound "
                   "WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1");
     for (;;) {
-        pick.bind(1, now);
+        pick.bind(1, now); // again each time: Stmt::reset() clears the bindings
         if (!pick.step())
             break;
         Claimed c;

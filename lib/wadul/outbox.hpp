@@ -34,6 +34,11 @@ struct RetryPolicy {
     int retry_seconds = 60; // delay after attempt n is retry_seconds * 2^(n-1)
 };
 
+// The dedupe keys that start with `prefix` ("fwd:12:") are those k with prefix <= k <
+// dedupe_prefix_end(prefix) ("fwd:12;"): a range the UNIQUE index on `dedupe` finds without
+// reading the queue.
+std::string dedupe_prefix_end(std::string prefix);
+
 // Queues the message unless one with the same dedupe key exists. Returns the new id, or nullopt
 // when the key was already queued (at any status). The caller holds the transaction.
 std::optional<std::int64_t> enqueue(Db &db, const OutMessage &m, Timestamp now);

@@ -42,14 +42,13 @@ void build(const Deadlines &dl, const Config &cfg, std::int64_t cid, const std::
             const std::string name = stage_name(cur.stage);
             if (e.detail.compare(0, name.size(), name) != 0) continue;
             if (kind == EventKind::Reminded) {
-                cur.reminded = true;
                 ++cur.reminders;
                 cur.resumed_since_reminder = false;
             } else if (kind == EventKind::Breached) cur.breach_recorded = true;
             else cur.escalated.push_back(e.detail);
             continue;
         }
-        if (kind == EventKind::Resumed && m.current() && !stages.empty() && stages.back().reminded)
+        if (kind == EventKind::Resumed && m.current() && !stages.empty() && stages.back().reminders > 0)
             stages.back().resumed_since_reminder = true;
         m.apply(e.at, kind, e.agency_id, e.id);
         if (m.spans().size() == stages.size()) continue;
@@ -238,12 +237,10 @@ public:
     // between the sweep that queued it and the send (wadul-forward cancels it, the stage being
     // paused). After the resume the stage still deserves its reminder.
     bool reminder_cancelled(const StageClock &st) {
-        const std::string from = fmt::format("sla:{}:{}:reminder:", st.complaint_id, st.start_event);
-        std::string to = from;
-        to.back() = ';';
+        const std::string prefix = fmt::format("sla:{}:{}:reminder:", st.complaint_id, st.start_event);
         Stmt q(db_, "SELECT count(*), coalesce(sum(status = 'cancelled'), 0) FROM outbound WHERE dedupe >= ? "
                     "AND dedupe < ?");
-        q.args(from, to);
+        q.args(prefix, dedupe_prefix_end(prefix));
         return q.step() && q.i64(0) > 0 && q.i64(0) == q.i64(1);
     }
 
@@ -262,10 +259,9 @@ public:
             const std::string detail = fmt::format("{} {} {}", stage_name(st.stage), level, round);
             if (std::find(st.escalated.begin(), st.escalated.end(), detail) != st.escalated.end()) continue;
             const std::vector<std::string> &to = phones(st, level);
-            auto it = st.agency_id ? names_.find(*st.agency_id) : names_.end();
             const std::string text = render_template(cfg_.templates.at("escalation"),
                                                      {{"ticket", st.ticket},
-                                                      {"agency", it != names_.end() ? it->second : "admin portal"},
+                                                      {"agency", agency_name(st, "admin portal")},
                                                       {"stage", stage_name_id(st.stage)},
                                                       {"deadline", format_datetime_id(*st.deadline)}});
             if (queue(st, level, round, to, text, "escalation")) {
@@ -288,10 +284,9 @@ public:
                                          st.ticket, st.agency, format_wib(st.started)));
         const std::string detail = fmt::format("{} {} 1", stage_name(st.stage), kUnsentStep);
         if (!open || std::find(st.escalated.begin(), st.escalated.end(), detail) != st.escalated.end()) return;
-        auto it = st.agency_id ? names_.find(*st.agency_id) : names_.end();
         const std::string text = render_template(cfg_.templates.at("unsent"),
                                                  {{"ticket", st.ticket},
-                                                  {"agency", it != names_.end() ? it->second : st.agency},
+                                                  {"agency", agency_name(st, st.agency)},
                                                   {"since", format_datetime_id(st.started)}});
         if (queue(st, kUnsentStep, 1, phones(st, "admin"), text, "escalation")) {
             append_event(db_, {st.complaint_id, now_, "escalated", "system", st.agency_id, std::nullopt, detail});
@@ -302,6 +297,12 @@ public:
     }
 
 private:
+    // The stage's agency's full name, for the SMS texts; `none` in triage or for an unknown id.
+    std::string agency_name(const StageClock &st, const std::string &none) const {
+        auto it = st.agency_id ? names_.find(*st.agency_id) : names_.end();
+        return it != names_.end() ? it->second : none;
+    }
+
     // The numbers of "liaison", "head" (the stage's agency, in post) or "admin" (sla.admin_phones).
     const std::vector<std::string> &phones(const StageClock &st, const std::string &role) {
         static const std::vector<std::string> kNone;
@@ -379,7 +380,7 @@ SweepResult sweep(Db &db, const Calendar &cal, const Config &cfg, Timestamp now)
             if (!st.breach_recorded) s.breach(st);
             if (open && !st.paused) s.escalate(st, cal.working_seconds(*st.deadline, now));
         } else if (open && st.remind_at && now >= *st.remind_at &&
-                   (!st.reminded || (st.resumed_since_reminder && s.reminder_cancelled(st)))) {
+                   (st.reminders == 0 || (st.resumed_since_reminder && s.reminder_cancelled(st)))) {
             s.reminder(st, st.reminders + 1);
         }
     });

@@ -35,8 +35,7 @@ struct StageClock {
     // A disposition whose forward SMS has not reached the agency yet (StageSpan::unsent): no
     // deadline, no reminder, no escalation, no breach; `started` is the routing until it is sent.
     bool unsent = false;
-    bool reminded = false;                 // a `reminded` event exists for this stage
-    int reminders = 0;                     // how many
+    int reminders = 0;                     // `reminded` events for this stage
     bool resumed_since_reminder = false;   // a `resumed` event came after the last of them
     bool breach_recorded = false;          // a `breached` event exists for this stage
     std::vector<std::string> escalated;    // details of its `escalated` events ("disposition head 1")
