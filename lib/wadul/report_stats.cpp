@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -337,17 +338,15 @@ MonthlyReport build_monthly_report(Db &db, const Config &cfg, const Calendar &ca
     // The registry's history at a month's end: who held a liaison post at that instant.
     auto without_liaison_at = [&](Timestamp at) {
         std::vector<std::pair<std::string, std::string>> out;
-        // Before the first officer was registered wadul was not running yet: nothing to say.
-        bool registry = false;
-        for (const auto &[oid, o] : b.officers()) registry = registry || o.valid_from < at;
-        if (!registry) return out;
-        for (auto id : active) {
-            bool held = false;
-            for (const auto &[oid, o] : b.officers())
-                held = held || (o.agency_id == id && o.role == "liaison" && o.valid_from < at &&
-                                (!o.valid_to || *o.valid_to >= at));
-            if (!held) out.push_back(names[id]);
+        bool registry = false; // before the first officer was registered wadul was not running yet
+        std::set<std::int64_t> held;
+        for (const auto &[oid, o] : b.officers()) {
+            registry = registry || o.valid_from < at;
+            if (o.role == "liaison" && o.valid_from < at && (!o.valid_to || *o.valid_to >= at)) held.insert(o.agency_id);
         }
+        if (!registry) return out;
+        for (auto id : active)
+            if (!held.count(id)) out.push_back(names[id]);
         std::sort(out.begin(), out.end());
         return out;
     };
