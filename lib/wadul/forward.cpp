@@ -29,6 +29,15 @@ std::string not_with_agency(const std::string &status) {
     return "superseded: the complaint is no longer with the agency (status " + status + ")";
 }
 
+// The routing event of a forward's dedupe key, fwd:ROUTE:OFFICER as forwards() writes it.
+std::optional<std::int64_t> forward_route(const std::string &dedupe) {
+    std::int64_t route = 0, officer = 0;
+    char end = 0;
+    if (std::sscanf(dedupe.c_str(), "fwd:%" SCNd64 ":%" SCNd64 "%c", &route, &officer, &end) != 2)
+        return std::nullopt;
+    return route;
+}
+
 struct ComplaintInfo {
     std::int64_t id = 0;
     std::string ticket, status, source, reporter, text;
@@ -620,21 +629,32 @@ void Job::acks() {
 }
 
 void Job::forwards() {
-    // Forwards still waiting for the modem when the agency lost the complaint (TOLAK, back to
-    // triage, closed): the officers must not receive it. (Re-routing is handled per complaint.)
+    // Forwards still waiting for the modem whose routing no longer holds (forward_superseded: the
+    // complaint was routed again, sent back to triage by a TOLAK, or closed): the officers must
+    // not receive them. Checked again in the transaction that cancels them, as the claim does.
     {
-        std::vector<std::pair<std::int64_t, std::string>> stale;
+        std::vector<std::pair<std::int64_t, std::int64_t>> stale; // outbound id, complaint id
+        auto superseded = [&](std::int64_t complaint, const std::string &dedupe) {
+            const auto route = forward_route(dedupe);
+            return route ? forward_superseded(db_, complaint, *route) : std::nullopt;
+        };
         {
-            Stmt q(db_, "SELECT o.id, c.status FROM outbound o JOIN complaint c ON c.id = o.complaint_id "
-                        "WHERE o.status = 'queued' AND o.purpose = 'forward' "
-                        "AND c.status IN ('received', 'triage', 'closed')");
+            Stmt q(db_, "SELECT id, complaint_id, dedupe FROM outbound WHERE status = 'queued' AND purpose = 'forward' "
+                        "AND complaint_id IS NOT NULL");
             while (q.step())
-                stale.emplace_back(q.i64(0), q.str(1));
+                if (superseded(q.i64(1), q.str(2)))
+                    stale.emplace_back(q.i64(0), q.i64(1));
         }
         if (!stale.empty()) {
             Tx tx(db_);
-            for (const auto &[id, status] : stale)
-                cancel(db_, id, opt_.now, not_with_agency(status));
+            Stmt key(db_, "SELECT dedupe FROM outbound WHERE id = ? AND status = 'queued'");
+            for (const auto &[id, complaint] : stale) {
+                key.bind(1, id);
+                if (key.step())
+                    if (const auto why = superseded(complaint, key.str(0)))
+                        cancel(db_, id, opt_.now, *why);
+                key.reset();
+            }
             tx.commit();
         }
     }
@@ -657,8 +677,6 @@ void Job::forwards() {
         const bool handover = c.status == "forwarded" || c.status == "accepted";
         if ((c.status != "routed" && !handover) || !route || !c.agency_id)
             return;
-        // A re-routed complaint: what was queued for the previous agency must not go out.
-        cancel_superseded(db_, c.id, "forward", fmt::format("fwd:{}:", route->id), opt_.now, kRoutedAgain);
         const auto to = officers_of(db_, *c.agency_id, true, cfg_.forward.notify_head);
         if (to.empty()) {
             if (handover)
@@ -817,20 +835,21 @@ std::optional<std::string> stale_message(Db &db, const Config &cfg, const Claime
         return stale_step(db, cfg, *m.complaint_id, m.dedupe, now);
     if (m.purpose == "revision" || m.purpose == "followup")
         return not_in_post(db, m, false);
-    // fwd:ROUTE-EVENT:OFFICER and appr:ANSWER-EVENT:HEAD, as step (b) queues them.
-    const bool forward = m.purpose == "forward", approval = m.purpose == "approval";
-    if (!forward && !approval)
-        return std::nullopt;
-    std::int64_t key = 0, who = 0;
-    char end = 0;
-    if (std::sscanf(m.dedupe.c_str(), forward ? "fwd:%" SCNd64 ":%" SCNd64 "%c" : "appr:%" SCNd64 ":%" SCNd64 "%c",
-                    &key, &who, &end) != 2)
-        return std::nullopt;
-    if (forward) {
-        if (auto why = forward_superseded(db, *m.complaint_id, key))
+    if (m.purpose == "forward") {
+        const auto route = forward_route(m.dedupe);
+        if (!route)
+            return std::nullopt;
+        if (auto why = forward_superseded(db, *m.complaint_id, *route))
             return why;
         return not_in_post(db, m, false);
     }
+    // appr:ANSWER-EVENT:HEAD, as approvals() queues it.
+    if (m.purpose != "approval")
+        return std::nullopt;
+    std::int64_t key = 0, head = 0;
+    char end = 0;
+    if (std::sscanf(m.dedupe.c_str(), "appr:%" SCNd64 ":%" SCNd64 "%c", &key, &head, &end) != 2)
+        return std::nullopt;
     Stmt q(db, "SELECT status, (SELECT max(id) FROM event WHERE complaint_id = c.id AND kind = 'answered') "
                "FROM complaint c WHERE id = ?");
     q.bind(1, *m.complaint_id);
