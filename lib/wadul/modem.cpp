@@ -1,7 +1,9 @@
 #include "wadul/modem.hpp"
+#include "wadul/modem_part.hpp"
 
 #include <gammu.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -33,10 +35,14 @@ std::vector<unsigned char> utf8_to_gammu(const std::string &s) {
     return buf;
 }
 
-std::u16string gammu_to_u16(const unsigned char *ucs2) {
-    const size_t n = UnicodeLength(ucs2);
+// `units` is the message's Length (0: count up to the first U+0000, as libgammu's own helpers do):
+// libgammu's PDU decoder and the dummy phone's file reader both set it, so a U+0000 inside the
+// text does not cut it.
+std::u16string gammu_to_u16(const unsigned char *ucs2, size_t units, size_t capacity) {
+    const size_t n = std::min(std::max(units, static_cast<size_t>(UnicodeLength(ucs2))), capacity);
     std::u16string out(n, u'\0');
     for (size_t i = 0; i < n; ++i) out[i] = static_cast<char16_t>((ucs2[2 * i] << 8) | ucs2[2 * i + 1]);
+    while (!out.empty() && out.back() == u'\0') out.pop_back();
     return out;
 }
 
@@ -67,7 +73,9 @@ bool part_error(GSM_Error e) {
     }
 }
 
-InboxPart to_part(const GSM_SMSMessage &m) {
+} // namespace
+
+InboxPart inbox_part(const GSM_SMSMessage &m) {
     InboxPart p;
     p.folder = m.Folder;
     p.location = m.Location;
@@ -85,9 +93,16 @@ InboxPart to_part(const GSM_SMSMessage &m) {
         p.part_count = m.UDH.AllParts;
         if (p.concat_ref < 0) p.concat_ref = 0;
     }
-    if (m.Coding != SMS_Coding_8bit) p.text = gammu_to_u16(m.Text);
+    if (m.Coding != SMS_Coding_8bit) {
+        // Length counts septets for GSM-7 (an escaped "€" is two), characters only for UCS-2.
+        const bool ucs2 = m.Coding == SMS_Coding_Unicode_No_Compression;
+        const size_t length = ucs2 && m.Length > 0 ? static_cast<size_t>(m.Length) : 0;
+        p.text = gammu_to_u16(m.Text, length, sizeof m.Text / 2 - 1);
+    }
     return p;
 }
+
+namespace {
 
 // libgammu's errors that mean the configuration names something it cannot use, with the gammurc
 // key concerned; nullptr for the others (the modem itself).
@@ -239,7 +254,7 @@ void GammuModem::scan_inbox(const std::function<bool(const InboxPart &)> &part,
         for (int i = 0; i < msms->Number && i < GSM_MAX_MULTI_SMS; ++i) {
             const GSM_SMSMessage &m = msms->SMS[i];
             if (!m.InboxFolder || m.PDU != SMS_Deliver) continue; // sent items, drafts, status reports
-            if (!part(to_part(m))) return;
+            if (!part(inbox_part(m))) return;
         }
         msms->SMS[0].Folder = 0; // as the gammu CLI does: the Location just read encodes the folder
     }

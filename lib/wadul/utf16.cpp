@@ -38,7 +38,8 @@ std::string utf16_to_utf8(std::u16string_view s) {
             } else {
                 put_utf8(out, kReplacement);
             }
-        } else if (u >= 0xDC00 && u <= 0xDFFF) {
+        } else if ((u >= 0xDC00 && u <= 0xDFFF) || u == 0) {
+            // U+0000 (a broken phone's UCS-2) would end the text wherever C strings carry it.
             put_utf8(out, kReplacement);
         } else {
             put_utf8(out, u);

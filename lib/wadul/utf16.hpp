@@ -6,7 +6,8 @@
 
 namespace wadul {
 
-// Unpaired surrogates (a pair split by a lost part) become U+FFFD rather than invalid UTF-8.
+// Unpaired surrogates (a pair split by a lost part) become U+FFFD rather than invalid UTF-8;
+// so does U+0000, which no SMS text means and which would cut the text in C strings.
 std::string utf16_to_utf8(std::u16string_view s);
 // Invalid UTF-8 bytes become U+FFFD.
 std::u16string utf8_to_utf16(std::string_view s);

@@ -6,11 +6,13 @@
 #include <sstream>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 #include "wadul/config.hpp"
 #include "wadul/error.hpp"
 #include "wadul/lock.hpp"
 #include "wadul/modem.hpp"
+#include "wadul/modem_part.hpp"
 #include "wadul/utf16.hpp"
 #include "temp.hpp"
 
@@ -108,4 +110,48 @@ TEST_CASE("the modem lock is exclusive") {
         }
     }
     ModemLock again(path); // released with the first
+}
+
+namespace {
+// An SMS-DELIVER PDU as a modem hands it over (+CMGL in PDU mode, no SMSC address), from
+// +6281234567001; `udh` (with its length byte) set the UDHI bit; `ud_len` is TP-UDL.
+std::vector<unsigned char> deliver_pdu(unsigned char dcs, const std::vector<unsigned char> &udh,
+                                       const std::vector<unsigned char> &ud, unsigned char ud_len) {
+    std::vector<unsigned char> pdu = {0x00, static_cast<unsigned char>(udh.empty() ? 0x04 : 0x44),
+                                      0x0D, 0x91, 0x26, 0x18, 0x32, 0x54, 0x76, 0x00, 0xF1, 0x00, dcs,
+                                      0x62, 0x11, 0x82, 0x90, 0x00, 0x00, 0x82, ud_len};
+    for (unsigned char b : udh) pdu.push_back(b); // not insert(): GCC 12 -Warray-bounds misfires
+    for (unsigned char b : ud) pdu.push_back(b);
+    return pdu;
+}
+
+InboxPart decoded(const std::vector<unsigned char> &pdu) {
+    GSM_SMSMessage m{};
+    size_t end = 0;
+    REQUIRE(GSM_DecodePDUFrame(nullptr, &m, pdu.data(), pdu.size(), &end, TRUE) == ERR_NONE);
+    return inbox_part(m);
+}
+} // namespace
+
+TEST_CASE("a UCS-2 SMS with U+0000 inside keeps the text after it") {
+    // "Hi", U+0000, "!" then two U+0000 of padding: libgammu's decoder sets Length 6.
+    const std::vector<unsigned char> ud = {0x00, 0x48, 0x00, 0x69, 0x00, 0x00, 0x00, 0x21,
+                                           0x00, 0x00, 0x00, 0x00};
+    const InboxPart p = decoded(deliver_pdu(0x08, {}, ud, static_cast<unsigned char>(ud.size())));
+    CHECK(p.sender == "+6281234567001");
+    CHECK(p.text == std::u16string(u"Hi\u0000!", 4));
+    CHECK(utf16_to_utf8(p.text) == "Hi\xEF\xBF\xBD!");
+
+    // The same inside a long message's part: the UDH is not counted as text.
+    const std::vector<unsigned char> udh = {0x05, 0x00, 0x03, 0x2A, 0x02, 0x01};
+    const InboxPart q = decoded(deliver_pdu(0x08, udh, {0x00, 0x41, 0x00, 0x00, 0x00, 0x42}, 12));
+    CHECK(q.part_no == 1);
+    CHECK(q.part_count == 2);
+    CHECK(q.text == std::u16string(u"A\u0000B", 3));
+}
+
+TEST_CASE("a GSM-7 SMS is not read past its text by its septet count") {
+    // "€5": ESC 0x65 '5' is three septets for two characters.
+    const InboxPart p = decoded(deliver_pdu(0x00, {}, {0x9B, 0x72, 0x0D}, 3));
+    CHECK(utf16_to_utf8(p.text) == "\xE2\x82\xAC" "5");
 }
