@@ -223,6 +223,15 @@ void Db::throw_error(std::string_view what, int rc) {
              primary == SQLITE_RANGE)
         code = kExitSoftware;
     else if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) code = kExitDataErr;
+    // What the sysadmin must fix in the file or its disk names the file; a failed statement is ours.
+    if (path_ != ":memory:") {
+        if (primary == SQLITE_FULL)
+            throw Error(kExitIoErr, fmt::format("store '{}': {}: the disk is full (free space on its file system "
+                                                "and run again)",
+                                                path_, what));
+        if (primary == SQLITE_IOERR || primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+            throw Error(code, fmt::format("store '{}': {}: {}", path_, what, msg));
+    }
     throw Error(code, fmt::format("{}: {}", what, msg));
 }
 
@@ -267,7 +276,10 @@ Db Db::open(const std::string &path, int busy_timeout_ms, bool create) {
     } catch (const StoreAccessError &) {
         throw;
     } catch (const Error &e) {
-        throw Error(e.code(), fmt::format("cannot open store '{}': {}", path, e.what()));
+        std::string_view why = e.what();
+        const std::string named = fmt::format("store '{}': ", path); // throw_error named it already
+        if (why.substr(0, named.size()) == named) why.remove_prefix(named.size());
+        throw Error(e.code(), fmt::format("cannot open store '{}': {}", path, why));
     }
     return db;
 }

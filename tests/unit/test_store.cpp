@@ -206,3 +206,30 @@ TEST_CASE("a store in a directory this user cannot enter is a permission error: 
     }
     ::chmod(dir.c_str(), 0700);
 }
+
+TEST_CASE("a full disk names the store and says what to do: exit 74") {
+    TempDir d;
+    const auto p = d.file("w.db");
+    Db db = Db::open(p);
+    // SQLite's page limit gives the same SQLITE_FULL as a full file system (tests/cli/fetch_disk_full.sh).
+    Stmt pages(db, "PRAGMA page_count");
+    REQUIRE(pages.step());
+    db.exec(fmt::format("PRAGMA max_page_count = {}", pages.i64(0) + 2));
+    try {
+        Tx tx(db);
+        for (int i = 0; i < 1000; ++i)
+            Stmt(db, "INSERT INTO agency(code, name, kind) VALUES(?, ?, 'opd')")
+                .args(fmt::format("A{}", i), std::string(200, 'x'))
+                .run();
+        tx.commit();
+        FAIL("a store past its page limit took 1,000 rows");
+    } catch (const Error &e) {
+        CHECK(e.code() == kExitIoErr);
+        const std::string what = e.what();
+        CHECK(what.rfind(fmt::format("store '{}': ", p), 0) == 0);
+        CHECK(what.find("the disk is full (free space on its file system and run again)") != std::string::npos);
+    }
+    Stmt n(db, "SELECT count(*) FROM agency");
+    REQUIRE(n.step());
+    CHECK(n.i64(0) == 0);
+}
