@@ -32,6 +32,27 @@ private:
     wadul::GammuModem modem_;
 };
 
+// wadul-forward modem: what the sysadmin checks first when SMS stop flowing.
+int show_modem(wadul::Context &ctx, const std::string &format) {
+    wadul::ModemLock lock(ctx.cfg.modem.lock);
+    wadul::GammuModem modem(ctx.cfg);
+    const wadul::ModemInfo m = modem.info();
+    std::fputs(wadul::format_modem_info(m, format).c_str(), stdout);
+    std::fflush(stdout);
+    if (m.sim_used && m.sim_size && *m.sim_size > 0 && *m.sim_used * 10 >= *m.sim_size * 9)
+        ctx.log.warn("the SIM's SMS memory is nearly full ({} of {}): new SMS are refused when it is full; "
+                     "wadul-fetch empties it at each run",
+                     *m.sim_used, *m.sim_size);
+    if (!m.usable()) {
+        ctx.log.error("modem '{}' is not registered to a network ({}): no SMS can be sent or received", m.device,
+                      m.network == "searching" ? "still searching"
+                      : m.network == "denied"  ? "registration denied: check the SIM and its credit"
+                                               : "no network: check the antenna and the SIM");
+        return wadul::kExitUnavailable;
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -57,7 +78,15 @@ int main(int argc, char **argv) {
     std::vector<std::int64_t> ids;
     retry->add_option("ID", ids, "Message ids, as 'queue' lists them")->required();
 
+    auto *modem = app.add_subcommand("modem", "Show the modem's identity, network, signal and SMS memory");
+    std::string modem_format = "text";
+    modem->add_option("--format", modem_format, "text (default) or json")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->option_text("FORMAT");
+
     return wadul::run_tool(app, argc, argv, opts, [&](wadul::Context &ctx) {
+        if (modem->parsed()) // no store: the modem alone, under the lock fetch and forward take
+            return show_modem(ctx, modem_format);
         // The queue is a view: a mistyped --store must not create an empty store.
         wadul::Db &db = queue->parsed() ? ctx.existing_store() : ctx.store();
         if (queue->parsed()) {

@@ -16,6 +16,7 @@
 
 #include "wadul/clock.hpp"
 #include "wadul/error.hpp"
+#include "wadul/json.hpp"
 
 namespace wadul {
 
@@ -328,6 +329,119 @@ SendResult GammuModem::send(const std::string &recipient, const std::string &utf
     }
     r.ok = true;
     return r;
+}
+
+namespace {
+
+// A query the modem may not support (ERR_NOTSUPPORTED, ERR_NOTIMPLEMENTED, ...) leaves its field
+// unknown; a modem that stopped answering ends the report.
+bool answered(GSM_Error e, const std::string &device, const char *what) {
+    if (e == ERR_NONE) return true;
+    if (e == ERR_TIMEOUT || e == ERR_DEVICENOTWORK || e == ERR_DEVICEREADERROR || e == ERR_DEVICEWRITEERROR ||
+        e == ERR_NOTCONNECTED)
+        fail(kExitUnavailable, "cannot read the {} of modem '{}': {}", what, device, gammu_error(e));
+    return false;
+}
+
+std::string trimmed(const char *s) {
+    std::string v(s);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\r' || v.back() == '\n')) v.pop_back();
+    return v;
+}
+
+} // namespace
+
+ModemInfo GammuModem::info() {
+    ModemInfo m;
+    m.device = device_;
+    char buf[GSM_MAX_INFO_LENGTH + 1] = {};
+    if (answered(GSM_GetManufacturer(sm_, buf), device_, "manufacturer")) m.manufacturer = trimmed(buf);
+    buf[0] = 0;
+    if (answered(GSM_GetModel(sm_, buf), device_, "model")) m.model = trimmed(buf);
+    char date[GSM_MAX_VERSION_DATE_LENGTH + 1] = {};
+    double num = 0;
+    buf[0] = 0;
+    if (answered(GSM_GetFirmware(sm_, buf, date, &num), device_, "firmware")) m.firmware = trimmed(buf);
+    buf[0] = 0;
+    if (answered(GSM_GetIMEI(sm_, buf), device_, "IMEI")) m.imei = trimmed(buf);
+
+    GSM_NetworkInfo net;
+    std::memset(&net, 0, sizeof net);
+    if (answered(GSM_GetNetworkInfo(sm_, &net), device_, "network")) {
+        switch (net.State) {
+        case GSM_HomeNetwork: m.network = "home"; break;
+        case GSM_RoamingNetwork: m.network = "roaming"; break;
+        case GSM_RequestingNetwork: m.network = "searching"; break;
+        case GSM_RegistrationDenied: m.network = "denied"; break;
+        case GSM_NoNetwork: m.network = "none"; break;
+        default: break;
+        }
+        m.network_code = trimmed(net.NetworkCode);
+        m.network_name = gammu_to_utf8(net.NetworkName);
+        // The modem's own name for the network, or libgammu's table of operators by code.
+        if (m.network_name.empty() && !m.network_code.empty()) m.network_name = gammu_to_utf8(GSM_GetNetworkName(net.NetworkCode));
+    }
+    GSM_SignalQuality sig;
+    std::memset(&sig, 0, sizeof sig);
+    if (answered(GSM_GetSignalQuality(sm_, &sig), device_, "signal quality")) {
+        if (sig.SignalStrength != -1) m.signal_dbm = sig.SignalStrength;
+        if (sig.SignalPercent != -1) m.signal_percent = sig.SignalPercent;
+    }
+    GSM_SMSMemoryStatus mem;
+    std::memset(&mem, 0, sizeof mem);
+    if (answered(GSM_GetSMSStatus(sm_, &mem), device_, "SMS memory")) {
+        m.sim_used = mem.SIMUsed;
+        m.sim_size = mem.SIMSize;
+        m.phone_used = mem.PhoneUsed;
+        m.phone_size = mem.PhoneSize;
+    }
+    return m;
+}
+
+std::string format_modem_info(const ModemInfo &m, const std::string &format) {
+    if (format == "json") {
+        const auto str = [](const std::string &v) { return v.empty() ? std::string("null") : json_quote(v); };
+        const auto jnum = [&](const std::optional<int> &v) { return v ? std::to_string(*v) : std::string("null"); };
+        return fmt::format("{{\"device\":{},\"manufacturer\":{},\"model\":{},\"firmware\":{},\"imei\":{},"
+                           "\"network\":{{\"state\":{},\"code\":{},\"name\":{}}},"
+                           "\"signal\":{{\"dbm\":{},\"percent\":{}}},"
+                           "\"sms_memory\":{{\"sim_used\":{},\"sim_size\":{},\"phone_used\":{},\"phone_size\":{}}},"
+                           "\"usable\":{}}}\n",
+                           str(m.device), str(m.manufacturer), str(m.model), str(m.firmware), str(m.imei),
+                           str(m.network), str(m.network_code), str(m.network_name), jnum(m.signal_dbm),
+                           jnum(m.signal_percent), jnum(m.sim_used), jnum(m.sim_size), jnum(m.phone_used),
+                           jnum(m.phone_size), m.usable() ? "true" : "false");
+    }
+    const auto or_unknown = [](const std::string &v) { return v.empty() ? std::string("unknown") : v; };
+    std::string network = or_unknown(m.network);
+    if (!m.network_code.empty() || !m.network_name.empty()) {
+        std::string op = m.network_code;
+        if (!m.network_name.empty()) op += (op.empty() ? "" : " ") + std::string("(") + m.network_name + ")";
+        network += ", " + op;
+    }
+    std::string signal = "unknown";
+    if (m.signal_dbm || m.signal_percent)
+        signal = m.signal_dbm && m.signal_percent ? fmt::format("{} dBm, {} %", *m.signal_dbm, *m.signal_percent)
+                 : m.signal_dbm                  ? fmt::format("{} dBm", *m.signal_dbm)
+                                                 : fmt::format("{} %", *m.signal_percent);
+    const auto memory = [&](const std::optional<int> &used, const std::optional<int> &size) {
+        if (!used || !size || *size <= 0) return std::string("none");
+        return fmt::format("{} of {} used", *used, *size);
+    };
+    std::string sms = m.sim_used ? fmt::format("SIM {}; phone {}", memory(m.sim_used, m.sim_size),
+                                               memory(m.phone_used, m.phone_size))
+                                 : std::string("unknown");
+    std::string out;
+    const auto line = [&](const char *key, const std::string &value) { out += fmt::format("{:<14}{}\n", key, value); };
+    line("device", or_unknown(m.device));
+    line("manufacturer", or_unknown(m.manufacturer));
+    line("model", or_unknown(m.model));
+    line("firmware", or_unknown(m.firmware));
+    line("imei", or_unknown(m.imei));
+    line("network", network);
+    line("signal", signal);
+    line("sms memory", sms);
+    return out;
 }
 
 } // namespace wadul

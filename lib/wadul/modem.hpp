@@ -1,6 +1,7 @@
 // The GSM modem through libgammu: the one Transport wadul ships.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "wadul/config.hpp"
@@ -9,6 +10,22 @@
 typedef struct _GSM_StateMachine GSM_StateMachine;
 
 namespace wadul {
+
+// What the modem says of itself and its network (wadul-forward modem): each field empty or
+// nullopt when the modem does not tell.
+struct ModemInfo {
+    std::string device, manufacturer, model, firmware, imei;
+    // home, roaming, searching, denied, none (not registered), or "" (the modem does not say)
+    std::string network;
+    std::string network_code, network_name; // "510 10", "Telkomsel"
+    std::optional<int> signal_dbm, signal_percent;
+    std::optional<int> sim_used, sim_size, phone_used, phone_size; // SMS memory
+    // SMS can flow: registered to a home or roaming network, or the modem does not say.
+    bool usable() const { return network.empty() || network == "home" || network == "roaming"; }
+};
+
+// `format` text (aligned "key  value" lines) or json.
+std::string format_modem_info(const ModemInfo &m, const std::string &format);
 
 class GammuModem : public Transport {
 public:
@@ -31,6 +48,9 @@ public:
     bool remove(int folder, int location) override;
     SendResult send(const std::string &recipient, const std::string &utf8, int max_parts) override;
 
+    // Identity, network registration, signal and SMS memory; throws Error(kExitUnavailable) only
+    // when the modem stops answering.
+    ModemInfo info();
     // What the connection was opened on, for messages.
     const std::string &device() const { return device_; }
 

@@ -155,3 +155,43 @@ TEST_CASE("a GSM-7 SMS is not read past its text by its septet count") {
     const InboxPart p = decoded(deliver_pdu(0x00, {}, {0x9B, 0x72, 0x0D}, 3));
     CHECK(utf16_to_utf8(p.text) == "\xE2\x82\xAC" "5");
 }
+
+TEST_CASE("the modem's report: known and unknown fields, text and JSON") {
+    ModemInfo m;
+    m.device = "/dev/ttyUSB0";
+    m.manufacturer = "huawei";
+    m.network = "searching";
+    m.network_code = "510 10";
+    m.network_name = "Tel\"kom";
+    m.signal_percent = 12;
+    m.sim_used = 3;
+    m.sim_size = 50;
+    m.phone_used = 0;
+    m.phone_size = 0;
+    CHECK_FALSE(m.usable());
+    CHECK(format_modem_info(m, "text") == "device        /dev/ttyUSB0\n"
+                                          "manufacturer  huawei\n"
+                                          "model         unknown\n"
+                                          "firmware      unknown\n"
+                                          "imei          unknown\n"
+                                          "network       searching, 510 10 (Tel\"kom)\n"
+                                          "signal        12 %\n"
+                                          "sms memory    SIM 3 of 50 used; phone none\n");
+    CHECK(format_modem_info(m, "json") ==
+          "{\"device\":\"/dev/ttyUSB0\",\"manufacturer\":\"huawei\",\"model\":null,\"firmware\":null,\"imei\":null,"
+          "\"network\":{\"state\":\"searching\",\"code\":\"510 10\",\"name\":\"Tel\\\"kom\"},"
+          "\"signal\":{\"dbm\":null,\"percent\":12},"
+          "\"sms_memory\":{\"sim_used\":3,\"sim_size\":50,\"phone_used\":0,\"phone_size\":0},\"usable\":false}\n");
+    ModemInfo silent; // a modem that tells nothing is not called unusable
+    CHECK(silent.usable());
+    CHECK(format_modem_info(silent, "text").find("network       unknown\nsignal        unknown\nsms memory    unknown\n") !=
+          std::string::npos);
+    for (const char *state : {"home", "roaming"}) {
+        m.network = state;
+        CHECK(m.usable());
+    }
+    for (const char *state : {"denied", "none"}) {
+        m.network = state;
+        CHECK_FALSE(m.usable());
+    }
+}
