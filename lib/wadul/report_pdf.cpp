@@ -550,8 +550,8 @@ private:
                              u.confidential ? "<i>(aduan rahasia)</i>" : esc(excerpt(u.text, 70))}});
         }
         const Align R = Align::Right;
-        p.table({{"No", 20, R}, {"Tiket", 42}, {"Instansi", 96}, {"Diarahkan", 52}, {"Belum terkirim (jam kerja)", 44, R},
-                 {"Sebab", 100}, {"Isi aduan", 128}},
+        p.table({{"No", 20, R}, {"Tiket", 42}, {"Instansi", 92}, {"Diarahkan", 52}, {"Belum terkirim (jam kerja)", 44, R},
+                 {"Sebab", 108}, {"Isi aduan", 124}},
                 rows, style("", 7), style("Bold", 7, {1, 1, 1}));
         std::string n = fmt::format("Termasuk aduan yang diarahkan sebelum bulan {}. Sebab menurut catatan sistem "
                                     "pada akhir bulan.",

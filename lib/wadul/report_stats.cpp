@@ -27,10 +27,10 @@ const char *unsent_reason_key(UnsentReason r) {
 
 const char *unsent_reason_label(UnsentReason r) {
     switch (r) {
-    case UnsentReason::no_liaison: return "Instansi tidak memiliki pejabat penghubung";
-    case UnsentReason::queued: return "SMS penerusan masih menunggu modem";
+    case UnsentReason::no_liaison: return "Tidak ada pejabat penghubung";
+    case UnsentReason::queued: return "SMS penerusan masih antre";
     case UnsentReason::failed: return "SMS penerusan gagal terkirim";
-    case UnsentReason::unknown: return "Pengiriman SMS terputus, belum dipastikan";
+    case UnsentReason::unknown: return "Pengiriman SMS terputus";
     case UnsentReason::cancelled: return "SMS penerusan dibatalkan";
     case UnsentReason::not_queued: return "SMS penerusan belum dibuat";
     }

@@ -653,7 +653,7 @@ TEST_CASE("complaints whose forward never reached the agency: listed with the re
                                                     "isi"});
         CHECK(t.rows[2] == std::vector<std::string>{s.ticket["u2"], "2026-11-25 10:00", "DINSOS", "Dinas Sosial",
                                                     "2026-11-25 10:00", "27.0", "no_liaison",
-                                                    "Instansi tidak memiliki pejabat penghubung", "ya", ""});
+                                                    "Tidak ada pejabat penghubung", "ya", ""});
         CHECK(t.rows[1][6] == "failed");
     }
     CHECK(counted);
