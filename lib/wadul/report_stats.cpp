@@ -284,7 +284,7 @@ private:
             if (status == "failed" && changed < end) failed = true;
             else if (status == "cancelled" && changed < end) cancelled = true;
             else if (status == "unknown") unknown = true;
-            else if (status == "sent" && sent && *sent < end) continue; // went out, but not as this routing's forward
+            else if (status == "sent" && sent && *sent < end) continue; // sent, yet no `forwarded`: tells nothing
             else queued = true;
         }
         return queued      ? UnsentReason::queued
