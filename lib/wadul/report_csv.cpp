@@ -64,6 +64,8 @@ CsvTable summary(const MonthlyReport &r, const Fmt &f) {
     count("overdue", "Melewati tenggat pada akhir bulan", n.overdue, p.overdue);
     count("without_liaison", "Instansi tanpa pejabat penghubung pada akhir bulan",
           static_cast<int>(r.without_liaison.size()), r.prev_without_liaison);
+    count("unsent", "Aduan belum terkirim ke pejabat penghubung instansi pada akhir bulan",
+          static_cast<int>(r.unsent.size()), r.prev_unsent);
     ratio("compliance_pct", "Kepatuhan tenggat instansi (%)", n.compliance(), p.compliance());
     for (int s = 0; s < kStageCount; ++s) {
         auto share = [s](const Counts &c) -> std::optional<double> {
@@ -164,11 +166,24 @@ CsvTable overdue(const MonthlyReport &r, const Fmt &f) {
     return t;
 }
 
+// The complaints whose forward never reached their agency (UnsentRow): apart from the overdue
+// list, since no deadline of the agency's ran for them.
+CsvTable unsent(const MonthlyReport &r, const Fmt &f) {
+    CsvTable t{"belum-terkirim",
+               {{"tiket", "diterima", "kode_instansi", "instansi", "diarahkan", "belum_terkirim_jam_kerja", "sebab",
+                 "keterangan_sebab", "rahasia", "isi"}}};
+    for (const UnsentRow &u : r.unsent)
+        t.rows.push_back({u.ticket, format_wib(u.received_at), u.agency_code, u.agency_name, format_wib(u.routed_at),
+                          f.num(u.waited_hours), unsent_reason_key(u.reason), unsent_reason_label(u.reason),
+                          u.confidential ? "ya" : "tidak", f.text(u.text)});
+    return t;
+}
+
 } // namespace
 
 std::vector<CsvTable> monthly_csv_tables(const MonthlyReport &r, bool excel_id) {
     const Fmt f(excel_id);
-    return {summary(r, f), agencies(r, f), times(r, f), officers(r, f), overdue(r, f)};
+    return {summary(r, f), agencies(r, f), times(r, f), officers(r, f), overdue(r, f), unsent(r, f)};
 }
 
 std::vector<std::string> write_monthly_csv(const MonthlyReport &r, const std::string &dir, bool excel_id) {

@@ -125,7 +125,7 @@ std::string stage_share(const StageCount &c) {
                        pct(static_cast<double>(c.on_time) / all), id_int(c.on_time), id_int(all));
 }
 
-constexpr size_t kOverdueRowsInPdf = 150;
+constexpr size_t kOverdueRowsInPdf = 150, kUnsentRowsInPdf = 150;
 
 class ReportDoc {
 public:
@@ -144,6 +144,7 @@ public:
         times(p);
         officers(p);
         overdue(p);
+        unsent(p);
         notes(p);
         signature(p);
         return p.finish();
@@ -269,6 +270,10 @@ private:
             text += fmt::format(" <b>{} pejabat penghubung tidak pernah merespons</b> aduan yang diteruskan kepadanya "
                                 "(lihat bagian V).",
                                 id_int(never));
+        if (!r_.unsent.empty())
+            text += fmt::format(" <b>{} aduan belum sampai kepada instansi</b> yang dituju karena SMS penerusannya "
+                                "belum terkirim kepada pejabat penghubung (lihat bagian VI).",
+                                id_int(static_cast<long long>(r_.unsent.size())));
         p.paragraph(text, style("", 9.5), 10);
 
         std::vector<TableRow> rows;
@@ -519,6 +524,41 @@ private:
         if (shown < r_.overdue.size())
             n += fmt::format(" Ditampilkan {} dari {} aduan; daftar lengkap dalam berkas wadul-{}-terlambat.csv.",
                              id_int(static_cast<long long>(shown)), id_int(static_cast<long long>(r_.overdue.size())),
+                             r_.month.iso());
+        note(p, esc(n));
+    }
+
+    // The complaints whose forward never reached their agency: printed only when there are any,
+    // like the paragraph on agencies without a liaison, so an ordinary month's pages do not change.
+    void unsent(Page &p) {
+        if (r_.unsent.empty()) return;
+        heading(p, "Aduan yang belum terkirim kepada instansi");
+        p.paragraph(esc(fmt::format("Aduan yang pada akhir bulan telah diarahkan kepada instansi, tetapi SMS "
+                                    "penerusannya belum terkirim kepada pejabat penghubung lebih dari {} menit jam "
+                                    "kerja (batas waktu disposisi). Instansi belum menerima aduan ini: tenggat "
+                                    "disposisi belum berjalan dan aduan ini tidak dihitung sebagai keterlambatan "
+                                    "instansi. Penerusan otomatis kepada pejabat penghubung adalah ketentuan pertama "
+                                    "SOP; admin portal perlu menyampaikan aduan ini kepada instansi.",
+                                    r_.disposition_minutes)),
+                    style("", 9), 6);
+        std::vector<TableRow> rows;
+        const size_t shown = std::min(r_.unsent.size(), kUnsentRowsInPdf);
+        for (size_t i = 0; i < shown; ++i) {
+            const UnsentRow &u = r_.unsent[i];
+            rows.push_back({{std::to_string(i + 1), esc(u.ticket), esc(u.agency_name), date_time_short(u.routed_at),
+                             id_decimal(u.waited_hours), esc(unsent_reason_label(u.reason)),
+                             u.confidential ? "<i>(aduan rahasia)</i>" : esc(excerpt(u.text, 70))}});
+        }
+        const Align R = Align::Right;
+        p.table({{"No", 20, R}, {"Tiket", 42}, {"Instansi", 92}, {"Diarahkan", 52}, {"Belum terkirim (jam kerja)", 44, R},
+                 {"Sebab", 108}, {"Isi aduan", 124}},
+                rows, style("", 7), style("Bold", 7, {1, 1, 1}));
+        std::string n = fmt::format("Termasuk aduan yang diarahkan sebelum bulan {}. Sebab menurut catatan sistem "
+                                    "pada akhir bulan.",
+                                    month());
+        if (shown < r_.unsent.size())
+            n += fmt::format(" Ditampilkan {} dari {} aduan; daftar lengkap dalam berkas wadul-{}-belum-terkirim.csv.",
+                             id_int(static_cast<long long>(shown)), id_int(static_cast<long long>(r_.unsent.size())),
                              r_.month.iso());
         note(p, esc(n));
     }

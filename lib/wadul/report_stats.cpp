@@ -8,9 +8,34 @@
 #include <fmt/format.h>
 
 #include "wadul/error.hpp"
+#include "wadul/outbox.hpp"
 #include "wadul/store.hpp"
 
 namespace wadul {
+
+const char *unsent_reason_key(UnsentReason r) {
+    switch (r) {
+    case UnsentReason::no_liaison: return "no_liaison";
+    case UnsentReason::queued: return "queued";
+    case UnsentReason::failed: return "failed";
+    case UnsentReason::unknown: return "unknown";
+    case UnsentReason::cancelled: return "cancelled";
+    case UnsentReason::not_queued: return "not_queued";
+    }
+    return "?";
+}
+
+const char *unsent_reason_label(UnsentReason r) {
+    switch (r) {
+    case UnsentReason::no_liaison: return "Tidak ada pejabat penghubung";
+    case UnsentReason::queued: return "SMS penerusan masih antre";
+    case UnsentReason::failed: return "SMS penerusan gagal terkirim";
+    case UnsentReason::unknown: return "Pengiriman SMS terputus";
+    case UnsentReason::cancelled: return "SMS penerusan dibatalkan";
+    case UnsentReason::not_queued: return "SMS penerusan belum dibuat";
+    }
+    return "?";
+}
 
 Timestamp Month::start() const { return from_civil(year, month, 1, 0, 0, 0); }
 Timestamp Month::end() const { return month == 12 ? Month{year + 1, 1}.start() : Month{year, month + 1}.start(); }
@@ -133,22 +158,33 @@ public:
         for (auto &[id, a] : agencies) a.finish();
     }
 
-    // Every complaint open at the end of `m`, whatever month it came in; the overdue ones listed.
-    void open_at(Month m, MonthlyReport &r, const std::unordered_map<std::int64_t, std::pair<std::string, std::string>> &names) {
+    // Every complaint open at the end of `m`, whatever month it came in: the overdue ones listed,
+    // and those whose forward never reached their agency (`liaison`: the agencies with a liaison
+    // officer in post then).
+    void open_at(Month m, MonthlyReport &r, const std::unordered_map<std::int64_t, std::pair<std::string, std::string>> &names,
+                 const std::set<std::int64_t> &liaison) {
         const Timestamp end = m.end();
-        Stmt ev(db_, "SELECT at, kind, actor, agency_id, officer_id FROM event WHERE complaint_id = ? AND at < ? "
-                     "ORDER BY at, id");
-        Stmt info(db_, "SELECT ticket, received_at, confidential, text FROM complaint WHERE id = ?");
-        auto visit = [&](std::int64_t id) {
-            info.reset();
-            info.bind(1, id);
-            if (!info.step()) return;
-            Track t(id, info.i64(1), phones_, pause_on_citizen_);
-            ev.reset();
-            ev.args(id, end);
-            while (ev.step()) t.apply(ev.i64(0), event_kind(ev.view(1)), ev.view(2), ev.opt_i64(3), ev.opt_i64(4));
-            if (!t.open()) return;
+        auto agency_of = [&](const StageSpan &st, std::string &code, std::string &name) {
+            if (!st.agency_id) return;
+            auto it = names.find(*st.agency_id);
+            if (it != names.end()) std::tie(code, name) = it->second;
+        };
+        each_open_at(end, [&](const Track &t, const Stmt &info) {
             ++r.open_at_end;
+            const bool confidential = info.i64(2) != 0;
+            if (const StageSpan *st = unsent_at(t, end)) {
+                UnsentRow row;
+                row.ticket = info.str(0);
+                row.received_at = t.received_at();
+                agency_of(*st, row.agency_code, row.agency_name);
+                row.routed_at = st->started;
+                row.waited_hours = wc_.hours(st->started, end);
+                row.reason = unsent_reason(t.id(), *st, end, st->agency_id && liaison.count(*st->agency_id));
+                row.confidential = confidential;
+                if (!confidential) row.text = info.str(3);
+                r.unsent.push_back(std::move(row));
+                return;
+            }
             // The same test as `wadul-sla status` at `end`.
             const std::optional<Timestamp> due = t.current_due(dl_);
             if (!overdue_at(due, end)) return;
@@ -156,20 +192,46 @@ public:
             OverdueRow row;
             row.ticket = info.str(0);
             row.received_at = t.received_at();
-            if (st.agency_id) {
-                auto it = names.find(*st.agency_id);
-                if (it != names.end()) std::tie(row.agency_code, row.agency_name) = it->second;
-            }
+            agency_of(st, row.agency_code, row.agency_name);
             row.stage = st.stage;
             row.stage_since = st.started;
             row.due = *due;
             row.late_hours = wc_.hours(*due, end);
-            row.confidential = info.i64(2) != 0;
+            row.confidential = confidential;
             if (!row.confidential) row.text = info.str(3);
             r.overdue.push_back(std::move(row));
-        };
-        // Open now (the status index), or closed only after the month ended (the kind/at index):
-        // together every complaint open at `end`, without walking the whole store.
+        });
+        std::sort(r.overdue.begin(), r.overdue.end(), [](const OverdueRow &a, const OverdueRow &b) {
+            if (a.agency_code != b.agency_code) return a.agency_code < b.agency_code;
+            if (a.received_at != b.received_at) return a.received_at < b.received_at;
+            return a.ticket < b.ticket;
+        });
+        std::sort(r.unsent.begin(), r.unsent.end(), [](const UnsentRow &a, const UnsentRow &b) {
+            if (a.agency_code != b.agency_code) return a.agency_code < b.agency_code;
+            if (a.routed_at != b.routed_at) return a.routed_at < b.routed_at;
+            return a.ticket < b.ticket;
+        });
+    }
+
+    // How many complaints' forwards had not reached their agency at `end` (UnsentRow).
+    int unsent_count(Timestamp end) {
+        int n = 0;
+        each_open_at(end, [&](const Track &t, const Stmt &) { n += unsent_at(t, end) != nullptr; });
+        return n;
+    }
+
+    const std::unordered_map<std::int64_t, OfficerInfo> &officers() const { return officers_; }
+    WorkClock &clock() { return wc_; }
+
+private:
+    // Replays every complaint open at `end`, whatever month it came in, as the log stood then, and
+    // hands it to `fn` with its complaint row (ticket, received_at, confidential, text).
+    template <typename Fn> void each_open_at(Timestamp end, Fn fn) {
+        Stmt ev(db_, "SELECT at, kind, actor, agency_id, officer_id, id FROM event WHERE complaint_id = ? AND at < ? "
+                     "ORDER BY at, id");
+        Stmt info(db_, "SELECT ticket, received_at, confidential, text FROM complaint WHERE id = ?");
+        // Open now (the status index), or closed only after `end` (the kind/at index): together
+        // every complaint open at `end`, without walking the whole store.
         Stmt open_now(db_, "SELECT id FROM complaint WHERE status IN ('received', 'triage', 'routed', 'forwarded', "
                            "'accepted', 'answered', 'approved') AND received_at < ? ORDER BY id");
         open_now.bind(1, end);
@@ -180,18 +242,58 @@ public:
                                "AND c.status = 'closed'");
         closed_later.args(end, end);
         while (closed_later.step()) ids.push_back(closed_later.i64(0));
-        for (auto id : ids) visit(id);
-        std::sort(r.overdue.begin(), r.overdue.end(), [](const OverdueRow &a, const OverdueRow &b) {
-            if (a.agency_code != b.agency_code) return a.agency_code < b.agency_code;
-            if (a.received_at != b.received_at) return a.received_at < b.received_at;
-            return a.ticket < b.ticket;
-        });
+        for (auto id : ids) {
+            info.reset();
+            info.bind(1, id);
+            if (!info.step()) continue;
+            Track t(id, info.i64(1), phones_, pause_on_citizen_);
+            ev.reset();
+            ev.args(id, end);
+            while (ev.step())
+                t.apply(ev.i64(0), event_kind(ev.view(1)), ev.view(2), ev.opt_i64(3), ev.opt_i64(4), ev.i64(5));
+            if (t.open()) fn(static_cast<const Track &>(t), static_cast<const Stmt &>(info));
+        }
     }
 
-    const std::unordered_map<std::int64_t, OfficerInfo> &officers() const { return officers_; }
-    WorkClock &clock() { return wc_; }
+    // The running disposition whose forward SMS has not gone out, once it has waited the whole
+    // disposition time of office time at `end`: the test of wadul-sla's notice to the admins
+    // (Sweeper::unsent). nullptr otherwise.
+    const StageSpan *unsent_at(const Track &t, Timestamp end) {
+        const StageSpan *st = t.stage();
+        if (!st || !st->unsent || st->started >= end) return nullptr;
+        if (wc_.between(st->started, end) < dl_.limit(st->stage, st->started, st->rework)) return nullptr;
+        return st;
+    }
 
-private:
+    // Why the forward of routing `st` had not gone out at `end`. The queue's rows (fwd:ROUTE:OFFICER,
+    // as wadul-forward queues them) keep only their latest state, so each is placed before or
+    // after the cut-off by its times: queued at created_at, failed or cancelled at next_attempt_at,
+    // sent at sent_at. A row retried after the cut-off counts as waiting.
+    UnsentReason unsent_reason(std::int64_t complaint, const StageSpan &st, Timestamp end, bool liaison_in_post) {
+        if (!liaison_in_post) return UnsentReason::no_liaison;
+        const std::string prefix = fmt::format("fwd:{}:", st.start_event);
+        Stmt q(db_, "SELECT status, created_at, next_attempt_at, sent_at FROM outbound WHERE dedupe >= ? AND "
+                    "dedupe < ? AND complaint_id = ? AND purpose = 'forward'");
+        q.args(prefix, dedupe_prefix_end(prefix), complaint);
+        bool queued = false, failed = false, unknown = false, cancelled = false;
+        while (q.step()) {
+            if (q.i64(1) >= end) continue; // queued only after the cut-off
+            const std::string_view status = q.view(0);
+            const Timestamp changed = q.i64(2);
+            const std::optional<Timestamp> sent = q.opt_i64(3);
+            if (status == "failed" && changed < end) failed = true;
+            else if (status == "cancelled" && changed < end) cancelled = true;
+            else if (status == "unknown") unknown = true;
+            else if (status == "sent" && sent && *sent < end) continue; // sent, yet no `forwarded`: tells nothing
+            else queued = true;
+        }
+        return queued      ? UnsentReason::queued
+               : failed    ? UnsentReason::failed
+               : unknown   ? UnsentReason::unknown
+               : cancelled ? UnsentReason::cancelled
+                           : UnsentReason::not_queued;
+    }
+
     void finish(const Track &t, bool web, Timestamp end, std::unordered_map<std::int64_t, Acc> &agencies, Acc &total,
                 std::unordered_map<std::int64_t, OfficerAcc> *officers) {
         const Timestamp rec = t.received_at();
@@ -335,23 +437,29 @@ MonthlyReport build_monthly_report(Db &db, const Config &cfg, const Calendar &ca
     }
 
     const Timestamp start = m.start(), end = m.end();
-    // The registry's history at a month's end: who held a liaison post at that instant.
-    auto without_liaison_at = [&](Timestamp at) {
-        std::vector<std::pair<std::string, std::string>> out;
-        bool registry = false; // before the first officer was registered wadul was not running yet
+    // The registry's history at a month's end: the agencies with a liaison officer in post at
+    // that instant; nullopt before the first officer was registered (wadul was not running yet).
+    auto liaison_at = [&](Timestamp at) -> std::optional<std::set<std::int64_t>> {
+        bool registry = false;
         std::set<std::int64_t> held;
         for (const auto &[oid, o] : b.officers()) {
             registry = registry || o.valid_from < at;
             if (o.role == "liaison" && o.valid_from < at && (!o.valid_to || *o.valid_to >= at)) held.insert(o.agency_id);
         }
-        if (!registry) return out;
+        if (!registry) return std::nullopt;
+        return held;
+    };
+    auto without_liaison = [&](const std::optional<std::set<std::int64_t>> &held) {
+        std::vector<std::pair<std::string, std::string>> out;
+        if (!held) return out;
         for (auto id : active)
-            if (!held.count(id)) out.push_back(names[id]);
+            if (!held->count(id)) out.push_back(names[id]);
         std::sort(out.begin(), out.end());
         return out;
     };
-    r.without_liaison = without_liaison_at(end);
-    r.prev_without_liaison = static_cast<int>(without_liaison_at(m.previous().end()).size());
+    const auto liaison_at_end = liaison_at(end);
+    r.without_liaison = without_liaison(liaison_at_end);
+    r.prev_without_liaison = static_cast<int>(without_liaison(liaison_at(m.previous().end())).size());
     for (const auto &[id, o] : b.officers()) {
         if (o.role != "liaison") continue;
         const bool in_post = o.valid_from < end && (!o.valid_to || *o.valid_to > start);
@@ -379,7 +487,8 @@ MonthlyReport build_monthly_report(Db &db, const Config &cfg, const Calendar &ca
         return a.id < b.id;
     });
 
-    b.open_at(m, r, names);
+    b.open_at(m, r, names, liaison_at_end.value_or(std::set<std::int64_t>()));
+    r.prev_unsent = b.unsent_count(m.previous().end());
     return r;
 }
 

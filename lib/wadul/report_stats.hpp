@@ -1,6 +1,7 @@
 // The monthly report's numbers: the complaints received in a month, as the event log stood at the
-// end of that month, per agency, per liaison officer and in total; and every complaint still
-// open and overdue at that moment. Pure data: report_csv and report_pdf only lay it out.
+// end of that month, per agency, per liaison officer and in total; every complaint still open and
+// overdue at that moment, and every one whose forward SMS never reached its agency. Pure data:
+// report_csv and report_pdf only lay it out.
 #pragma once
 
 #include <cstdint>
@@ -86,6 +87,34 @@ struct OverdueRow {
     std::string text; // the complaint's text; empty for confidential complaints
 };
 
+// Why a forward SMS had not reached the agency at the cut-off, as far as the store tells (in this
+// order of precedence: the first that holds is given).
+enum class UnsentReason {
+    no_liaison, // the agency had no liaison officer in post (registry history)
+    queued,     // a forward SMS was waiting for the modem (queued, being retried or sent only later)
+    failed,     // the modem gave up on the forward SMS (a dead number, a refused message)
+    unknown,    // a send was interrupted: the modem may or may not have sent it
+    cancelled,  // wadul cancelled the forward (e.g. the officer left the post meanwhile)
+    not_queued  // no forward SMS had been queued for this routing (wadul-forward did not run)
+};
+const char *unsent_reason_key(UnsentReason r);   // "no_liaison", ...: CSV
+const char *unsent_reason_label(UnsentReason r); // Indonesian, for the Regent
+
+// A complaint routed or assigned to an agency whose forward SMS had not been sent to any of its
+// officers at the cut-off, after the whole disposition time (sla.disposition_minutes of office
+// time): the condition of wadul-sla's notice to the admins. The agency never had it, so it is no
+// breach of the agency's.
+struct UnsentRow {
+    std::string ticket;
+    Timestamp received_at = 0;
+    std::string agency_code, agency_name;
+    Timestamp routed_at = 0; // the routing or assignment the forward was for
+    double waited_hours = 0; // working hours from then to the cut-off
+    UnsentReason reason = UnsentReason::not_queued;
+    bool confidential = false;
+    std::string text; // the complaint's text; empty for confidential complaints
+};
+
 struct MonthlyReport {
     Month month;
     Counts total, prev_total;
@@ -98,6 +127,10 @@ struct MonthlyReport {
     // name, by code; and how many there were at the end of the previous month.
     std::vector<std::pair<std::string, std::string>> without_liaison;
     int prev_without_liaison = 0;
+    // Every complaint, of any month, whose forward had not reached its agency at the end of the
+    // month (UnsentRow), by agency code, then routing time; how many at the end of the month before.
+    std::vector<UnsentRow> unsent;
+    int prev_unsent = 0;
     // The SOP limits the figures were measured against, for the notes.
     int disposition_minutes = 0;
     double triage_days = 0, review_days = 0, answer_days = 0, approval_days = 0, followup_days = 0;

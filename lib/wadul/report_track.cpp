@@ -95,9 +95,9 @@ void Track::leave_agency() {
 }
 
 void Track::apply(Timestamp at, EventKind kind, std::string_view actor, std::optional<std::int64_t> agency_id,
-                  std::optional<std::int64_t> officer_id) {
+                  std::optional<std::int64_t> officer_id, std::int64_t event_id) {
     // The stages and their clocks: the same machine as wadul-sla's.
-    stages_.apply(at, kind, agency_id);
+    stages_.apply(at, kind, agency_id, event_id);
     // Then the per-agency bookkeeping that only the report keeps.
     AgencyPart *p = current_ < 0 ? nullptr : &parts_[current_];
     const bool reply = kind == EventKind::Accepted || kind == EventKind::Answered || kind == EventKind::Refused;

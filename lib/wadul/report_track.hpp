@@ -66,9 +66,9 @@ public:
     Track(std::int64_t id, Timestamp received_at, const std::unordered_map<std::int64_t, std::string> &phones,
           bool pause_on_citizen);
 
-    // Events in order of (at, id).
+    // Events in order of (at, id); `event_id` names the span a routing starts (StageSpan::start_event).
     void apply(Timestamp at, EventKind kind, std::string_view actor, std::optional<std::int64_t> agency_id,
-               std::optional<std::int64_t> officer_id);
+               std::optional<std::int64_t> officer_id, std::int64_t event_id = 0);
 
     // The state at `end` (exclusive), after the last event before it.
     bool open() const { return !stages_.closed(); }

@@ -75,7 +75,7 @@ expect_rc 0 "$W" monthly --month 2026-11 --out "$T/a"
 [ -s "$T/out" ] && fail "monthly printed on stdout: $(cat "$T/out")"
 [ -s "$T/err" ] && fail "monthly printed on stderr: $(cat "$T/err")"
 expect_rc 0 "$W" monthly --month 2026-11 --out "$T/b" --format csv
-for name in ringkasan instansi waktu pejabat terlambat; do
+for name in ringkasan instansi waktu pejabat terlambat belum-terkirim; do
     f="wadul-2026-11-$name.csv"
     [ -s "$T/a/$f" ] || fail "missing $f"
     cmp -s "$T/a/$f" "$T/b/$f" || fail "$f differs between two runs"
@@ -156,6 +156,83 @@ grep -q 'forwarded' "$T/show.txt" || fail "show lacks the events"
 for f in "$T"/a/*.csv "$T"/x/*.csv "$T/pdf.txt" "$T/complaints.json" "$T/show.txt"; do
     grep -q -e '+628999000111' -e 'Siti Rahasia' "$f" && fail "'$f' shows the confidential reporter"
 done
+
+# Complaints whose forward SMS never reached their agency (wadul-sla(1), "The forward not sent
+# yet"), on a copy of the store with five more: EEEEEE5's forwards failed (DINKES has a liaison);
+# FFFFFF6 went to POLRES, which has no officer at all; GGGGGG7's forward was sent (not listed);
+# HHHHHH8 was routed 15 office minutes before the month ended (not yet); JJJJJJ9 came in
+# October and its forward still waits for the modem.
+U="$T/unsent.db"
+cp "$T/wadul.db" "$U"
+sqlite3 "$U" <<SQL || { echo "cannot build the store"; exit 1; }
+INSERT INTO complaint(id, ticket, source, reporter, confidential, text, received_at, status, agency_id, updated_at) VALUES
+  (5, 'EEEEEE5', 'sms', '+6285700000005', 0, 'Puskesmas tutup siang hari', $(t '2026-11-24 09:00'), 'routed', 1, 0),
+  (6, 'FFFFFF6', 'sms', '+6285700000006', 0, 'Balap liar tiap malam', $(t '2026-11-25 10:00'), 'routed', 3, 0),
+  (7, 'GGGGGG7', 'sms', '+6285700000007', 0, 'Jembatan retak', $(t '2026-11-26 09:00'), 'accepted', 2, 0),
+  (8, 'HHHHHH8', 'sms', '+6285700000008', 0, 'Obat habis', $(t '2026-11-30 13:45'), 'routed', 1, 0),
+  (9, 'JJJJJJ9', 'sms', '+6285700000009', 0, 'Saluran air tersumbat', $(t '2026-10-28 09:00'), 'routed', 2, 0);
+INSERT INTO event(complaint_id, at, kind, actor, agency_id, officer_id, detail) VALUES
+  (5, $(t '2026-11-24 09:00'), 'received', '+6285700000005', NULL, NULL, 'sms'),
+  (5, $(t '2026-11-24 09:00'), 'routed', 'system', 1, NULL, NULL),
+  (6, $(t '2026-11-25 10:00'), 'received', '+6285700000006', NULL, NULL, 'sms'),
+  (6, $(t '2026-11-25 10:00'), 'routed', 'system', 3, NULL, NULL),
+  (6, $(t '2026-11-25 10:00'), 'note', 'system', 3, NULL, 'not forwarded: no officer registered for Kepolisian Resor Rembang'),
+  (7, $(t '2026-11-26 09:00'), 'received', '+6285700000007', NULL, NULL, 'sms'),
+  (7, $(t '2026-11-26 09:00'), 'routed', 'system', 2, NULL, NULL),
+  (7, $(t '2026-11-26 09:02'), 'forwarded', 'system', 2, 3, NULL),
+  (7, $(t '2026-11-26 09:20'), 'accepted', '+6281100000021', 2, 3, NULL),
+  (8, $(t '2026-11-30 13:45'), 'received', '+6285700000008', NULL, NULL, 'sms'),
+  (8, $(t '2026-11-30 13:45'), 'routed', 'system', 1, NULL, NULL),
+  (9, $(t '2026-10-28 09:00'), 'received', '+6285700000009', NULL, NULL, 'sms'),
+  (9, $(t '2026-10-28 09:00'), 'routed', 'system', 2, NULL, NULL);
+INSERT INTO outbound(recipient, text, purpose, complaint_id, dedupe, created_at, status, attempts, next_attempt_at, sent_at, last_error)
+SELECT o.phone, 'WADUL ' || c.ticket, 'forward', c.id, 'fwd:' || e.id || ':' || o.id, e.at + 60, x.status, x.attempts,
+       x.next, x.sent, x.error
+FROM (SELECT 5 AS cid, 1 AS oid, 'failed' AS status, 5 AS attempts, $(t '2026-11-24 10:00') AS next, NULL AS sent,
+             'CMS error 38' AS error
+      UNION ALL SELECT 5, 2, 'failed', 5, $(t '2026-11-24 10:00'), NULL, 'CMS error 38'
+      UNION ALL SELECT 7, 3, 'sent', 1, $(t '2026-11-26 09:01'), $(t '2026-11-26 09:02'), NULL
+      UNION ALL SELECT 8, 1, 'queued', 0, $(t '2026-11-30 13:46'), NULL, NULL
+      UNION ALL SELECT 9, 3, 'queued', 7, $(t '2026-12-01 09:00'), NULL, 'cannot open the modem') x
+JOIN complaint c ON c.id = x.cid JOIN officer o ON o.id = x.oid
+JOIN event e ON e.complaint_id = c.id AND e.kind = 'routed';
+SQL
+expect_rc 0 "$W" --store "$U" monthly --month 2026-11 --out "$T/u"
+B="$T/u/wadul-2026-11-belum-terkirim.csv"
+[ -s "$B" ] || fail "missing wadul-2026-11-belum-terkirim.csv"
+head -1 "$B" | grep -q '^tiket,diterima,kode_instansi,instansi,diarahkan,belum_terkirim_jam_kerja,sebab,' ||
+    fail "belum-terkirim header: $(head -1 "$B")"
+listed=$(awk -F, 'NR > 1 { print $1 ":" $7 }' "$B" | tr '\n' ' ')
+[ "$listed" = "EEEEEE5:failed JJJJJJ9:queued FFFFFF6:no_liaison " ] || fail "complaints never forwarded: '$listed'"
+# Tuesday 24 November 09:00 to the end: 5 + 7 + 7 + 4 (Friday) + 5.5 (Saturday) + 7 office hours.
+grep -q '^EEEEEE5,2026-11-24 09:00,DINKES,Dinas Kesehatan,2026-11-24 09:00,35.5,failed,' "$B" ||
+    fail "EEEEEE5's row: $(grep EEEEEE5 "$B")"
+R="$T/u/wadul-2026-11-ringkasan.csv"
+[ "$(csv_field "$R" unsent bulan_ini)" = 3 ] || fail "unsent this month: $(csv_field "$R" unsent bulan_ini)"
+[ "$(csv_field "$R" unsent bulan_lalu)" = 1 ] || fail "unsent at the end of October: $(csv_field "$R" unsent bulan_lalu)"
+[ "$(csv_field "$T/a/wadul-2026-11-ringkasan.csv" unsent bulan_ini)" = 0 ] || fail "unsent in the first store"
+# Not the agencies' breaches: the overdue list and the agencies' overdue counts are as before.
+grep -q -e EEEEEE5 -e FFFFFF6 -e JJJJJJ9 -e HHHHHH8 "$T/u/wadul-2026-11-terlambat.csv" &&
+    fail "a complaint never forwarded is in the overdue list"
+# (GGGGGG7 counts for DPUTARU as any complaint: its disposition done in time, its answer overdue.)
+for ag in DINKES POLRES; do
+    for col in terlambat disposisi_terlambat disposisi_selesai disposisi_tepat_waktu; do
+        [ "$(csv_field "$T/u/wadul-2026-11-instansi.csv" $ag $col)" = "$(csv_field "$I" $ag $col)" ] ||
+            fail "$ag $col changed by complaints never forwarded"
+    done
+done
+[ "$(csv_field "$T/u/wadul-2026-11-instansi.csv" DPUTARU disposisi_terlambat)" = \
+  "$(csv_field "$I" DPUTARU disposisi_terlambat)" ] || fail "DPUTARU's late dispositions changed by JJJJJJ9"
+grep -q '^FFFFFF6,.*,no_liaison,Tidak ada pejabat penghubung,tidak,Balap liar tiap malam' "$B" ||
+    fail "FFFFFF6's row: $(grep FFFFFF6 "$B")"
+pdftotext -layout "$T/u/wadul-2026-11.pdf" "$T/u.txt" || fail "pdftotext failed"
+for s in "Aduan yang belum terkirim kepada instansi" "3 aduan belum sampai kepada instansi" "EEEEEE5" "FFFFFF6" \
+         "JJJJJJ9" "gagal terkirim" "masih antre" "Kepolisian Resor Rembang"; do
+    grep -qF "$s" "$T/u.txt" || fail "the PDF lacks '$s'"
+done
+grep -q HHHHHH8 "$T/u.txt" && fail "the PDF lists HHHHHH8, routed 15 office minutes before the end"
+# An empty list prints nothing: the first store's PDF has no such section.
+grep -qF "belum terkirim kepada instansi" "$T/pdf.txt" && fail "the PDF has the section with nothing to list"
 
 # Errors.
 expect_rc 64 "$W" monthly --month 2026-13

@@ -1,6 +1,7 @@
 // The monthly report's numbers against a hand-made scenario, with every count checked against
 // SQL written here, independently of the report's own replay of the event log.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
@@ -524,4 +525,131 @@ TEST_CASE("an officer who replied before the forward SMS reached them has respon
     REQUIRE(t.stages().spans().size() == 2);
     CHECK(t.stages().spans()[0].unsent);
     CHECK(t.stages().spans()[0].ended == T(11, 2, 9));
+}
+
+TEST_CASE("complaints whose forward never reached the agency: listed with the reason, no breach of the agency's") {
+    Scenario s;
+    const MonthlyReport before = build_monthly_report(s.db, s.cfg, s.cal, kNov);
+    REQUIRE(before.unsent.empty());
+    std::map<std::string, std::int64_t> route; // complaint key → its routing event
+    {
+        Tx tx(s.db);
+        auto complaint = [&](const char *key, Timestamp at, const char *ag, bool confidential = false) {
+            NewComplaint c;
+            c.reporter = "+6285700000055";
+            c.text = std::string("Aduan ") + key;
+            c.received_at = at;
+            c.confidential = confidential;
+            const auto ref = create_complaint(s.db, c);
+            s.ticket[key] = ref.ticket;
+            s.cid[key] = ref.id;
+            route[key] = append_event(s.db, {ref.id, at + 5, "routed", "system", s.agency[ag], std::nullopt,
+                                             std::nullopt});
+        };
+        // One forward row as wadul-forward queues it (fwd:ROUTE:OFFICER) and as the modem left it.
+        auto outbound = [&](const char *key, const char *off, const char *status, Timestamp created, Timestamp next,
+                            std::optional<Timestamp> sent = std::nullopt) {
+            Stmt(s.db, "INSERT INTO outbound(recipient, text, purpose, complaint_id, dedupe, created_at, status, "
+                       "attempts, next_attempt_at, sent_at) VALUES ((SELECT phone FROM officer WHERE id = ?), 'WADUL', "
+                       "'forward', ?, ?, ?, ?, 1, ?, ?)")
+                .args(s.officer[off], s.cid[key], fmt::format("fwd:{}:{}", route[key], s.officer[off]), created,
+                      status, next, sent)
+                .run();
+        };
+        // u1: DINKES has a liaison, but both forwards failed (a dead number) on Tuesday 24 November.
+        complaint("u1", T(11, 24, 9), "DINKES");
+        outbound("u1", "L2", "failed", T(11, 24, 9, 1), T(11, 24, 9, 10));
+        outbound("u1", "HA", "failed", T(11, 24, 9, 1), T(11, 24, 9, 10));
+        // u2: DINSOS never had a liaison officer: nothing was queued, wadul-forward noted it.
+        complaint("u2", T(11, 25, 10), "DINSOS", true);
+        append_event(s.db, {s.cid["u2"], T(11, 25, 10, 1), "note", "system", s.agency["DINSOS"], std::nullopt,
+                            std::string("not forwarded: no officer registered for Dinas Sosial")});
+        // u3: the forward went out and TERIMA came in time: not listed.
+        complaint("u3", T(11, 26, 9), "DPUTARU");
+        outbound("u3", "LB", "sent", T(11, 26, 9, 1), T(11, 26, 9, 1), T(11, 26, 9, 2));
+        append_event(s.db, {s.cid["u3"], T(11, 26, 9, 2), "forwarded", "system", s.agency["DPUTARU"], s.officer["LB"],
+                            std::nullopt});
+        append_event(s.db, {s.cid["u3"], T(11, 26, 9, 20), "accepted", "+6281100000021", s.agency["DPUTARU"],
+                            s.officer["LB"], std::nullopt});
+        // u4: routed on Monday 30 November at 15:10, 20 office minutes before closing: not yet.
+        complaint("u4", T(11, 30, 15, 10) - 5, "DPUTARU");
+        outbound("u4", "LB", "queued", T(11, 30, 15, 11), T(11, 30, 15, 11));
+        // u7: routed at 15:00, exactly 30 office minutes before the end: listed; nothing queued.
+        complaint("u7", T(11, 30, 15) - 5, "DPUTARU");
+        // u5: October's, routed to DPUTARU while the modem was down; its forward was given up on
+        // only on 2 December: at the end of November it was still waiting.
+        complaint("u5", T(10, 28, 9), "DPUTARU");
+        outbound("u5", "LB", "failed", T(10, 28, 9, 1), T(12, 2, 8));
+        // u6: its only forward was cancelled on 20 November, and none queued since.
+        complaint("u6", T(11, 19, 9), "DPUTARU");
+        outbound("u6", "LB", "cancelled", T(11, 19, 9, 1), T(11, 20, 8));
+        tx.commit();
+    }
+    const MonthlyReport r = build_monthly_report(s.db, s.cfg, s.cal, kNov);
+    std::map<std::string, const UnsentRow *> by_ticket;
+    for (const auto &u : r.unsent) by_ticket[u.ticket] = &u;
+    std::string reasons; // "u1:failed ...", in the report's order
+    for (const auto &u : r.unsent)
+        for (const auto &[key, ticket] : s.ticket)
+            if (ticket == u.ticket) reasons += key + ":" + unsent_reason_key(u.reason) + " ";
+    // By agency code (DINKES, DINSOS, DPUTARU), then the routing's time; not u3 (sent) nor u4
+    // (routed 20 office minutes before the end).
+    CHECK(reasons == "u1:failed u2:no_liaison u5:queued u6:cancelled u7:not_queued ");
+    // The same condition as wadul-sla's notice to the admins, checked here on the calendar itself.
+    for (const auto &u : r.unsent) {
+        CAPTURE(u.ticket);
+        CHECK(s.cal.working_seconds(u.routed_at, kNov.end()) >= s.cfg.sla.disposition_minutes * 60);
+        CHECK(u.waited_hours == doctest::Approx(s.cal.working_seconds(u.routed_at, kNov.end()) / 3600.0));
+    }
+    const UnsentRow &u2 = *by_ticket.at(s.ticket["u2"]);
+    // Wednesday 25 November 10:00:05 to the end: 5.5 + 8.5 + 4.5 (Friday) + 8.5 working hours, less 5 s.
+    CHECK(u2.waited_hours == doctest::Approx(27.0 - 5.0 / 3600));
+    CHECK(u2.routed_at == T(11, 25, 10, 0, 5));
+    CHECK(u2.agency_code == "DINSOS");
+    CHECK(u2.confidential);
+    CHECK(u2.text.empty());
+    CHECK(by_ticket.at(s.ticket["u7"])->waited_hours == doctest::Approx(0.5));
+    CHECK(by_ticket.at(s.ticket["u1"])->text == "Aduan u1");
+    // At the end of October only u5 was waiting.
+    CHECK(r.prev_unsent == 1);
+
+    // No breach of the agency's: not overdue, no disposition stage of theirs overdue or late (u3's
+    // is done in time); but they are open at the end of the month (u3 too).
+    for (const auto &o : r.overdue)
+        for (const char *key : {"u1", "u2", "u4", "u5", "u6", "u7"}) CHECK(o.ticket != s.ticket[key]);
+    CHECK(r.overdue.size() == before.overdue.size());
+    for (const char *code : {"DINKES", "DPUTARU", "DINSOS"}) {
+        CAPTURE(code);
+        const StageCount &now = row(r, code).now.stages[int(Stage::disposition)];
+        const StageCount &was = row(before, code).now.stages[int(Stage::disposition)];
+        CHECK(now.overdue == was.overdue);
+        CHECK(now.done - now.on_time == was.done - was.on_time);
+        CHECK(row(r, code).now.overdue == row(before, code).now.overdue);
+    }
+    CHECK(r.open_at_end == before.open_at_end + 7);
+
+    // The summary CSV counts them, this month and the month before; their own CSV lists them.
+    bool counted = false, listed = false;
+    for (const auto &t : monthly_csv_tables(r, false)) {
+        for (const auto &line : t.rows)
+            if (!line.empty() && line[0] == "unsent") {
+                counted = true;
+                CHECK(line == std::vector<std::string>{"unsent",
+                                                       "Aduan belum terkirim ke pejabat penghubung instansi pada akhir "
+                                                       "bulan",
+                                                       "5", "1", "4"});
+            }
+        if (t.name != "belum-terkirim") continue;
+        listed = true;
+        REQUIRE(t.rows.size() == 6);
+        CHECK(t.rows[0] == std::vector<std::string>{"tiket", "diterima", "kode_instansi", "instansi", "diarahkan",
+                                                    "belum_terkirim_jam_kerja", "sebab", "keterangan_sebab", "rahasia",
+                                                    "isi"});
+        CHECK(t.rows[2] == std::vector<std::string>{s.ticket["u2"], "2026-11-25 10:00", "DINSOS", "Dinas Sosial",
+                                                    "2026-11-25 10:00", "27.0", "no_liaison",
+                                                    "Tidak ada pejabat penghubung", "ya", ""});
+        CHECK(t.rows[1][6] == "failed");
+    }
+    CHECK(counted);
+    CHECK(listed);
 }
