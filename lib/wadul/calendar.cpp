@@ -94,7 +94,7 @@ HolidayFile load_holiday_file(const std::string &path) {
     if (std::filesystem::is_directory(path, ec))
         fail(kExitConfig, "cannot read holiday file '{}': it is a directory (sla.holiday_files names files)", path);
     std::ifstream in(path, std::ios::binary);
-    if (!in) fail(kExitConfig, "cannot read holiday file '{}': {}", path, std::strerror(errno));
+    if (!in) fail(kExitConfig, "cannot read holiday file '{}' (sla.holiday_files): {}", path, errno_text(errno));
     std::stringstream buf;
     buf << in.rdbuf();
     return parse_holiday_file(buf.str(), path);

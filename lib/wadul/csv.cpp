@@ -43,7 +43,7 @@ void on_record(int, void *state) {
 void read_csv(const std::string &path, const std::function<void(const std::vector<std::string> &)> &row,
               char separator) {
     std::FILE *f = std::fopen(path.c_str(), "rb");
-    if (!f) fail(errno == ENOENT ? kExitNoInput : kExitIoErr, "cannot open '{}': {}", path, std::strerror(errno));
+    if (!f) fail(errno == ENOENT ? kExitNoInput : kExitIoErr, "cannot open '{}': {}", path, errno_text(errno));
     csv_parser p;
     csv_init(&p, CSV_APPEND_NULL);
     csv_set_delim(&p, static_cast<unsigned char>(separator));

@@ -38,6 +38,14 @@ template <typename... Args>
     throw Error(code, fmt::format(f, std::forward<Args>(args)...));
 }
 
+// A system error's text as wadul's messages put it: "no such file or directory", lowercase
+// like the rest of the message; "I/O error" keeps its capitals.
+inline std::string lower_first(std::string s) {
+    if (s.size() > 1 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'a' && s[1] <= 'z') s[0] = static_cast<char>(s[0] - 'A' + 'a');
+    return s;
+}
+std::string errno_text(int err); // strerror(err), lower_first
+
 // The worse of two exit codes, for batch loops that go on after a bad item.
 inline int worse(int a, int b) { return a == 0 ? b : (b == 0 ? a : (b > a ? b : a)); }
 

@@ -21,7 +21,7 @@ void write_file_atomically(const std::string &path, const std::string &data) {
     const std::string tmp = (slash == std::string::npos ? "" : path.substr(0, slash + 1)) + "." + name + ".tmp";
 
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) fail(exit_for_errno(errno, kExitCantCreate), "cannot create '{}': {}", tmp, std::strerror(errno));
+    if (fd < 0) fail(exit_for_errno(errno, kExitCantCreate), "cannot create '{}': {}", tmp, errno_text(errno));
     int err = 0;
     for (size_t off = 0; off < data.size() && !err;) {
         const ssize_t n = ::write(fd, data.data() + off, data.size() - off);
@@ -32,12 +32,12 @@ void write_file_atomically(const std::string &path, const std::string &data) {
     ::close(fd);
     if (err) {
         ::unlink(tmp.c_str());
-        fail(exit_for_errno(err, kExitIoErr), "cannot write '{}': {}", tmp, std::strerror(err));
+        fail(exit_for_errno(err, kExitIoErr), "cannot write '{}': {}", tmp, errno_text(err));
     }
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
         err = errno;
         ::unlink(tmp.c_str());
-        fail(exit_for_errno(err, kExitCantCreate), "cannot rename '{}' to '{}': {}", tmp, path, std::strerror(err));
+        fail(exit_for_errno(err, kExitCantCreate), "cannot rename '{}' to '{}': {}", tmp, path, errno_text(err));
     }
     // The rename itself is durable only once the directory is synced.
     if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {

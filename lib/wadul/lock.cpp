@@ -17,13 +17,19 @@ ModemLock::ModemLock(const std::string &path) {
     if (!dir.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(dir, ec);
-        if (ec) fail(kExitCantCreate, "cannot create directory '{}' for the modem lock: {}", dir.string(), ec.message());
+        if (ec) fail(kExitCantCreate, "cannot create directory '{}' for the modem lock: {}", dir.string(), lower_first(ec.message()));
     }
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    // 0664: the file is only ever locked, never written, and flock needs no write access. A lock
+    // file a hand run as root left behind (0644, root's) is opened read-only by the wadul user;
+    // otherwise every cron run after that one would fail here.
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0664);
+    if (fd_ < 0 && (errno == EACCES || errno == EPERM)) fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) {
         const int err = errno;
-        fail(err == EACCES || err == EPERM ? kExitNoPerm : kExitCantCreate, "cannot open modem lock '{}': {}", path,
-             std::strerror(err));
+        if (err == EACCES || err == EPERM)
+            fail(kExitNoPerm, "cannot open modem lock '{}': {} (uid {}); remove it or make it readable",
+                 path, errno_text(err), ::geteuid());
+        fail(kExitCantCreate, "cannot open modem lock '{}': {}", path, errno_text(err));
     }
     // flock, not fcntl locks: it belongs to the open file, so the `flock` command and other
     // wadul tools see the same lock, and it ends with the process however it ends.
@@ -33,7 +39,7 @@ ModemLock::ModemLock(const std::string &path) {
         fd_ = -1;
         if (err == EWOULDBLOCK)
             fail(kExitTempFail, "modem is in use by another wadul run (lock '{}')", path);
-        fail(kExitIoErr, "cannot lock '{}': {}", path, std::strerror(err));
+        fail(kExitIoErr, "cannot lock '{}': {}", path, errno_text(err));
     }
 }
 

@@ -136,7 +136,7 @@ void check_debug_log(const std::string &path, const std::string &key) {
     }
     const int err = errno;
     fail(err == EACCES || err == EPERM ? kExitNoPerm : kExitCantCreate, "cannot open modem debug log '{}' ({}): {}",
-         path, key, std::strerror(err));
+         path, key, errno_text(err));
 }
 
 constexpr long kMaxScanEntries = 200000; // the dummy phone holds at most 5 x 10,000

@@ -86,14 +86,14 @@ std::string required_string(const json &o, const char *key) {
 std::string set_aside(const std::string &inbox, const std::string &name) {
     const std::string bad = join(inbox, "bad");
     if (::mkdir(bad.c_str(), 0755) != 0 && errno != EEXIST)
-        fail(exit_for_errno(errno, kExitCantCreate), "cannot create '{}': {}", bad, std::strerror(errno));
+        fail(exit_for_errno(errno, kExitCantCreate), "cannot create '{}': {}", bad, errno_text(errno));
     std::string to = join(bad, name);
     struct stat st;
     for (int n = 1; ::lstat(to.c_str(), &st) == 0; ++n) to = join(bad, fmt::format("{}.{}", name, n));
     if (::rename(join(inbox, name).c_str(), to.c_str()) != 0) {
         if (errno == ENOENT) return {}; // another run moved it meanwhile
         fail(exit_for_errno(errno, kExitCantCreate), "cannot move '{}' to '{}': {}", join(inbox, name), bad,
-             std::strerror(errno));
+             errno_text(errno));
     }
     return to;
 }
@@ -104,7 +104,7 @@ std::string set_aside(const std::string &inbox, const std::string &name) {
 std::vector<std::string> complaint_files(const std::string &inbox) {
     std::vector<std::string> names;
     DIR *d = ::opendir(inbox.c_str());
-    if (!d) fail(exit_for_errno(errno, kExitIoErr), "cannot read portal inbox '{}': {}", inbox, std::strerror(errno));
+    if (!d) fail(exit_for_errno(errno, kExitIoErr), "cannot read portal inbox '{}': {}", inbox, errno_text(errno));
     while (const dirent *e = ::readdir(d)) {
         const std::string name = e->d_name;
         if (name.empty() || name[0] == '.' || !ends_with(name, ".json")) continue;
@@ -138,14 +138,14 @@ std::optional<std::string> read_portal_file(const std::string &path) {
         struct stat st;
         if (err == ELOOP || (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)))
             fail(kExitDataErr, "{}, not a regular file; not read", err == ELOOP ? "a symbolic link" : file_kind(st.st_mode));
-        fail(exit_for_errno(err, kExitIoErr), "cannot open: {}", std::strerror(err));
+        fail(exit_for_errno(err, kExitIoErr), "cannot open: {}", errno_text(err));
     }
     struct Closer {
         int fd;
         ~Closer() { ::close(fd); }
     } closer{fd};
     struct stat st;
-    if (::fstat(fd, &st) != 0) fail(kExitIoErr, "cannot stat: {}", std::strerror(errno));
+    if (::fstat(fd, &st) != 0) fail(kExitIoErr, "cannot stat: {}", errno_text(errno));
     if (!S_ISREG(st.st_mode)) fail(kExitDataErr, "{}, not a regular file; not read", file_kind(st.st_mode));
     if (st.st_size > static_cast<off_t>(kPortalMaxFileBytes))
         fail(kExitDataErr, "{} bytes, more than the {} a complaint file may have; not read",
@@ -157,7 +157,7 @@ std::optional<std::string> read_portal_file(const std::string &path) {
         if (n == 0) break;
         if (n < 0) {
             if (errno == EINTR) continue;
-            fail(exit_for_errno(errno, kExitIoErr), "cannot read: {}", std::strerror(errno));
+            fail(exit_for_errno(errno, kExitIoErr), "cannot read: {}", errno_text(errno));
         }
         content.append(buf, static_cast<size_t>(n));
         // The file may grow while read: the limit holds for what is read, too.
@@ -290,7 +290,7 @@ PortalImport import_portal(Db &db, const std::string &inbox, Timestamp now, Log 
         // Only now, with the complaint committed, does the file go. A crash before this line
         // leaves it for the next run, which finds the id stored and only removes the file.
         if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-            log.error("cannot remove portal file '{}' (stored as ticket {}): {}", path, ticket, std::strerror(errno));
+            log.error("cannot remove portal file '{}' (stored as ticket {}): {}", path, ticket, errno_text(errno));
             r.exit_code = worse(r.exit_code, exit_for_errno(errno, kExitIoErr));
         }
     }
@@ -322,7 +322,7 @@ PortalExport export_portal(Db &db, const std::string &outbox, Timestamp now, Log
         std::error_code ec;
         std::filesystem::create_directories(outbox, ec);
         if (ec) fail(exit_for_errno(ec.value(), kExitCantCreate), "cannot create portal outbox '{}': {}", outbox,
-                     ec.message());
+                     lower_first(ec.message()));
     } catch (const Error &e) {
         log.error("{}; {} answers and {} closures wait", e.what(), answers.size(), closures.size());
         r.exit_code = kExitCantCreate;

@@ -42,7 +42,7 @@ std::vector<std::string> run_monthly_report(Context &ctx, const MonthlyOptions &
     const std::string dir = o.out_dir.empty() ? ctx.cfg.report.out_dir : o.out_dir;
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    if (ec) fail(kExitCantCreate, "cannot create directory '{}': {}", dir, ec.message());
+    if (ec) fail(kExitCantCreate, "cannot create directory '{}': {}", dir, lower_first(ec.message()));
 
     const Calendar cal = Calendar::from_config(ctx.cfg);
     Db &db = ctx.existing_store();

@@ -633,7 +633,7 @@ int write_monthly_pdf(const MonthlyReport &r, const Config &cfg, Timestamp print
     cairo_surface_t *s = cairo_pdf_surface_create(tmp.c_str(), Page::kWidth, Page::kHeight);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(s);
-        fail(exit_for_errno(errno, kExitCantCreate), "cannot create '{}': {}", tmp, std::strerror(errno));
+        fail(exit_for_errno(errno, kExitCantCreate), "cannot create '{}': {}", tmp, errno_text(errno));
     }
     const std::string title = "Laporan Bulanan Layanan SMS Wadul Bupati \u2014 " + r.month.label();
     const std::string when = format_iso8601(printed);
@@ -653,7 +653,7 @@ int write_monthly_pdf(const MonthlyReport &r, const Config &cfg, Timestamp print
     }
     if (drawn != pages) fail(kExitSoftware, "the report laid out {} pages, then {}", pages, drawn);
     if (std::rename(tmp.c_str(), path.c_str()) != 0)
-        fail(kExitCantCreate, "cannot create '{}': {}", path, std::strerror(errno));
+        fail(kExitCantCreate, "cannot create '{}': {}", path, errno_text(errno));
     return pages;
 }
 

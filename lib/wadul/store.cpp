@@ -99,7 +99,7 @@ void ensure_file(const std::string &path, bool create) {
     }
     const int err = errno;
     if (err == EACCES) throw closed_directory(path);
-    if (err != ENOENT) fail(kExitCantCreate, "cannot open store '{}': {}", path, std::strerror(err));
+    if (err != ENOENT) fail(kExitCantCreate, "cannot open store '{}': {}", path, errno_text(err));
     if (!create) fail(kExitNoInput, "cannot open store '{}': no such file", path);
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
     if (fd >= 0) {
@@ -114,7 +114,7 @@ void ensure_file(const std::string &path, bool create) {
                                fmt::format("cannot create store '{}': directory '{}' is not writable by {}", path,
                                            dir, this_user()));
     if (cerr == ENOENT) fail(kExitCantCreate, "cannot create store '{}': no such directory '{}'", path, dir);
-    fail(kExitCantCreate, "cannot create store '{}': {}", path, std::strerror(cerr));
+    fail(kExitCantCreate, "cannot create store '{}': {}", path, errno_text(cerr));
 }
 
 } // namespace
@@ -247,7 +247,7 @@ Db Db::open(const std::string &path, int busy_timeout_ms, bool create) {
             if (auto e = access_problem(path)) throw *e;
         const int err = db.db_ ? sqlite3_system_errno(db.db_) : 0;
         std::string why = db.db_ ? sqlite3_errmsg(db.db_) : sqlite3_errstr(rc);
-        if ((rc & 0xff) == SQLITE_CANTOPEN && err) why = std::strerror(err);
+        if ((rc & 0xff) == SQLITE_CANTOPEN && err) why = errno_text(err);
         throw Error(kExitCantCreate, fmt::format("cannot open store '{}': {}", path, why));
     }
     sqlite3_extended_result_codes(db.db_, 1);

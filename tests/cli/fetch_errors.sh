@@ -64,7 +64,7 @@ cp "$T/good.toml" "$T/wadul.toml"
 printf '+6281234567004\t-\tAir PDAM mati.\n' | "$MKSMS" "$T/phone"
 WADUL_MODEM_DEBUG_LOG="$T/nonexist/dir/log" fetch
 expect_eq "$rc" 73 "exit code, debug log directory missing"
-expect_eq "$(cat "$T/err")" "wadul-fetch: error: cannot open modem debug log '$T/nonexist/dir/log' (modem.debug_log): No such file or directory" "stderr, debug log"
+expect_eq "$(cat "$T/err")" "wadul-fetch: error: cannot open modem debug log '$T/nonexist/dir/log' (modem.debug_log): no such file or directory" "stderr, debug log"
 WADUL_MODEM_CONNECTION=bogus fetch
 expect_eq "$rc" 78 "exit code, unknown connection"
 expect_eq "$(cat "$T/err")" "wadul-fetch: error: cannot open modem '$T/phone': modem.connection 'bogus' is not valid: Unknown connection type string. Check config file" "stderr, unknown connection"

@@ -81,7 +81,7 @@ expect_eq "$(status_of "$w1")" approved "status after SETUJU with --no-send"
 : >"$T/portal/out"
 forward
 expect_eq "$rc" 73 "exit code, outbox cannot be created"
-expect_has "$(cat "$T/err")" "wadul-forward: error: cannot create portal outbox '$T/portal/out': Not a directory" \
+expect_has "$(cat "$T/err")" "wadul-forward: error: cannot create portal outbox '$T/portal/out': not a directory" \
     "stderr, outbox cannot be created"
 expect_eq "$(status_of "$w1")" approved "status while the outbox cannot be written"
 rm "$T/portal/out"

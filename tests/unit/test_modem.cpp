@@ -5,6 +5,10 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -110,6 +114,43 @@ TEST_CASE("the modem lock is exclusive") {
         }
     }
     ModemLock again(path); // released with the first
+}
+
+namespace {
+// Runs ModemLock(path) in a child process, as user nobody when this is root (a lock file root
+// left behind, met by the wadul user), else as this user; its exit code (0: locked).
+int lock_in_child(const std::string &path) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(99);
+        try {
+            ModemLock l(path);
+            ::_exit(0);
+        } catch (const Error &e) {
+            ::_exit(e.code());
+        }
+    }
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+} // namespace
+
+TEST_CASE("a lock file this user cannot write still locks: a hand run as root must not stop cron") {
+    TempDir d;
+    REQUIRE(::chmod(d.path.c_str(), 0755) == 0);
+    const std::string path = d.file("modem.lock");
+    { ModemLock created(path); } // root's, or this user's made read-only below
+    REQUIRE(::chmod(path.c_str(), 0444) == 0);
+    CHECK(lock_in_child(path) == 0);
+    const int held = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(held >= 0);
+    REQUIRE(::flock(held, LOCK_EX | LOCK_NB) == 0);
+    CHECK(lock_in_child(path) == kExitTempFail); // still exclusive
+    ::close(held);
+    REQUIRE(::chmod(path.c_str(), 0) == 0);
+    CHECK(lock_in_child(path) == kExitNoPerm); // root reads any file: the child runs as nobody
 }
 
 namespace {
