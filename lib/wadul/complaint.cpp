@@ -82,4 +82,16 @@ std::optional<ComplaintRef> find_complaint(Db &db, const std::string &ticket) {
     return ComplaintRef{s.i64(0), s.str(1)};
 }
 
+bool first_warning_today(Db &db, const std::string &detail, Timestamp now) {
+    const CivilTime d = to_civil(now);
+    const Timestamp day = from_civil(d.year, d.month, d.day, 0, 0, 0);
+    const std::string note = "warned: " + detail;
+    Stmt seen(db, "SELECT 1 FROM event WHERE kind = 'note' AND at >= ? AND at < ? AND complaint_id IS NULL "
+                  "AND detail = ?");
+    seen.args(day, day + 86400, note);
+    if (seen.step()) return false;
+    append_event(db, {std::nullopt, now, "note", "system", std::nullopt, std::nullopt, note});
+    return true;
+}
+
 } // namespace wadul

@@ -53,6 +53,11 @@ struct EventInput {
 // the transaction. Returns the event id.
 std::int64_t append_event(Db &db, const EventInput &e);
 
+// For warnings a cron job would otherwise mail at every run (a missing holiday file, no admin
+// numbers): true once per WIB day for the same `detail`, recording it as a `note` event without
+// a complaint ("warned: ..."), so that the sysadmin gets one mail a day and the log shows when.
+bool first_warning_today(Db &db, const std::string &detail, Timestamp now);
+
 // The status a kind leaves the complaint in, or nullopt when it does not change it.
 std::optional<std::string> status_after(const std::string &kind);
 

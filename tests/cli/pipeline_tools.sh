@@ -72,6 +72,12 @@ if command -v sqlite3 >/dev/null; then
     [ "$(sqlite3 "$T/wadul.db" 'SELECT count(*) FROM complaint')" = 1 ] || fail "full install: the complaint was not stored"
 fi
 
+# A broken wadul.toml: one error line for the tick (not one per tool), exit 78, no step run.
+printf '[store]\npath = "%s/broken.db"\nbusy_timout_ms = 200\n' "$T" >"$T/broken.toml"
+run 78 "wadul-fetch: error: $T/broken.toml:3:1: unknown key 'store.busy_timout_ms'" "broken wadul.toml" \
+    WADUL_BINDIR="$BIN" WADUL_CONFIG="$T/broken.toml"
+[ -e "$T/broken.db" ] && fail "broken wadul.toml: a step ran"
+
 # A step that hangs (a modem that stopped answering) is stopped after WADUL_STEP_TIMEOUT, said on
 # stderr, and the later steps still run.
 mkdir "$T/hang"

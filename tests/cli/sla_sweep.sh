@@ -142,11 +142,18 @@ expect 0 "no admin phones, nothing due" env WADUL_CONFIG="$T/noadmin.toml" WADUL
 [ -s "$T/err" ] && fail "no admin phones, nothing due: stderr: $(cat "$T/err")"
 expect 0 "no admin phones, reminders due" env WADUL_CONFIG="$T/noadmin.toml" WADUL_NOW=2026-01-12T12:31:00+07:00 "$SLA"
 [ -s "$T/out" ] && fail "no admin phones: stdout: $(cat "$T/out")"
-[ "$(cat "$T/err")" = "wadul-sla: warning: sla.admin_phones is empty: 2 reminders/escalations for the admin portal were not sent" ] ||
+[ "$(cat "$T/err")" = "wadul-sla: warning: sla.admin_phones is empty: reminders and escalations for the admin portal are not sent" ] ||
     fail "no admin phones: stderr: $(cat "$T/err")"
 [ "$(sqlite3 "$T/noadmin.db" 'SELECT count(*) FROM outbound')" = 0 ] || fail "no admin phones: something queued"
 expect 0 "no admin phones, -q" env WADUL_CONFIG="$T/noadmin.toml" WADUL_NOW=2026-01-12T12:32:00+07:00 "$SLA" -q
 [ -s "$T/err" ] && fail "no admin phones, -q: stderr: $(cat "$T/err")"
+# Once a day, not at every run (cron every two minutes would mail it 700 times); the next day again.
+expect 0 "no admin phones, later that day" env WADUL_CONFIG="$T/noadmin.toml" WADUL_NOW=2026-01-12T13:40:00+07:00 "$SLA"
+[ -s "$T/err" ] && fail "no admin phones, warned twice in a day: $(cat "$T/err")"
+expect 0 "no admin phones, the next day" env WADUL_CONFIG="$T/noadmin.toml" WADUL_NOW=2026-01-13T08:00:00+07:00 "$SLA"
+grep -q "warning: sla.admin_phones is empty" "$T/err" || fail "no admin phones, next day: stderr: $(cat "$T/err")"
+[ "$(sqlite3 "$T/noadmin.db" "SELECT count(*) FROM event WHERE kind = 'note' AND complaint_id IS NULL AND detail LIKE 'warned: sla.admin_phones%'")" = 2 ] ||
+    fail "no admin phones: the warnings are not in the event log once a day"
 
 # Error paths.
 expect 64 "bad WADUL_NOW" env WADUL_NOW=yesterday "$SLA" status
@@ -166,6 +173,13 @@ expect 0 "no holiday file for 2027" env WADUL_NOW=2027-01-12T10:00:00+07:00 "$SL
 grep -q "warning: no holiday file for 2027" "$T/err" || fail "2027 warning: $(cat "$T/err")"
 expect 0 "-q" env WADUL_NOW=2027-01-12T10:00:00+07:00 "$SLA" -q
 [ -s "$T/err" ] && fail "-q still warns: $(cat "$T/err")"
+expect 0 "the sweep again that day" env WADUL_NOW=2027-01-12T10:02:00+07:00 "$SLA"
+[ -s "$T/err" ] && fail "the sweep warned twice in a day: $(cat "$T/err")"
+expect 0 "status warns at every run" env WADUL_NOW=2027-01-12T10:04:00+07:00 "$SLA" status
+grep -q "warning: no holiday file for 2027 in sla.holiday_files: deadlines count no public holiday or cuti bersama as a day off$" \
+    "$T/err" || fail "status, 2027 warning: $(cat "$T/err")"
+env WADUL_NOW=2027-01-12T10:06:00+07:00 "$SLA" --check >"$T/out" 2>"$T/err" || true # 1: breaches
+[ -s "$T/err" ] && fail "--check warned: $(cat "$T/err")"
 # From 15 December, the next year's file is wanted too: deadlines reach into January.
 expect 0 "no holiday file for next year" env WADUL_NOW=2026-12-16T10:00:00+07:00 "$SLA"
 grep -q "warning: no holiday file for 2027 in sla.holiday_files: deadlines from 1 January" "$T/err" ||
