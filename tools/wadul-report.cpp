@@ -4,7 +4,7 @@
 #include "wadul/report.hpp"
 
 int main(int argc, char **argv) {
-    CLI::App app{"Monthly report to the Regent, and complaint listings for the sysadmin", "wadul-report"};
+    CLI::App app{"Monthly report to the Regent, and complaint listings for the sysadmin.", "wadul-report"};
     wadul::CommonOptions opts;
     opts.sync_registry = false; // a report reads the store as the pipeline left it
     wadul::add_common_options(app, opts);

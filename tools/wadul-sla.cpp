@@ -10,7 +10,7 @@
 
 int main(int argc, char **argv) {
     using namespace wadul;
-    CLI::App app("Reminds and escalates SLA deadlines of open complaints, and lists them", "wadul-sla");
+    CLI::App app("Reminds and escalates SLA deadlines of open complaints, and lists them.", "wadul-sla");
     CommonOptions opts;
     add_common_options(app, opts);
     bool check_only = false;

@@ -283,10 +283,13 @@ std::optional<OfficerRef> find_officer(Db &db, const std::string &phone) {
     return OfficerRef{s.i64(0), s.i64(1), s.str(2), s.str(3), s.str(4)};
 }
 
-void require_agency_code(Db &db, const std::string &code) {
-    Stmt a(db, "SELECT 1 FROM agency WHERE code = ?");
-    a.bind(1, code);
+std::string require_agency_code(Db &db, const std::string &code) {
+    // Exact first: two codes differing only in case stay apart.
+    Stmt a(db, "SELECT code FROM agency WHERE code = ? UNION ALL "
+               "SELECT code FROM agency WHERE code = ? COLLATE NOCASE LIMIT 1");
+    a.args(code, code);
     if (!a.step()) fail(kExitUsage, "unknown agency '{}': not in the registry", code);
+    return a.str(0);
 }
 
 } // namespace wadul

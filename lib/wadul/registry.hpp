@@ -59,8 +59,9 @@ struct OfficerRef {
 };
 std::optional<OfficerRef> find_officer(Db &db, const std::string &phone);
 
-// For a filter given on the command line (--agency CODE): Error(kExitUsage) when no agency in the
-// store has this exact code, so that a typo never reads as an empty, all-well listing.
-void require_agency_code(Db &db, const std::string &code);
+// For a filter given on the command line (--agency CODE): the agency's code as the store has it,
+// matched in any case ("dinkominfo" is DINKOMINFO, as wadul-route assign takes it);
+// Error(kExitUsage) when no agency has it, so that a typo never reads as an empty, all-well listing.
+std::string require_agency_code(Db &db, const std::string &code);
 
 } // namespace wadul

@@ -96,8 +96,9 @@ std::int64_t list_complaints(Db &db, const ComplaintFilter &f, ListFormat fmt, s
                  f.status);
         sql += " AND c.status = ?2";
     }
+    std::string agency;
     if (!f.agency.empty()) {
-        require_agency_code(db, f.agency);
+        agency = require_agency_code(db, f.agency);
         sql += " AND a.code = ?3";
     }
     if (f.closed_since)
@@ -107,7 +108,7 @@ std::int64_t list_complaints(Db &db, const ComplaintFilter &f, ListFormat fmt, s
     Stmt s(db, sql);
     s.bind(1, f.since.value_or(INT64_MIN));
     if (!f.status.empty() && f.status != "open") s.bind(2, f.status);
-    if (!f.agency.empty()) s.bind(3, f.agency);
+    if (!agency.empty()) s.bind(3, agency);
     if (f.closed_since) s.bind(4, *f.closed_since);
 
     CsvWriter csv;

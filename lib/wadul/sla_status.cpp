@@ -12,8 +12,8 @@
 namespace wadul {
 
 std::vector<StatusRow> status_rows(Db &db, const Calendar &cal, const Config &cfg, Timestamp now,
-                                   const std::string &agency) {
-    if (!agency.empty()) require_agency_code(db, agency);
+                                   const std::string &typed_agency) {
+    const std::string agency = typed_agency.empty() ? typed_agency : require_agency_code(db, typed_agency);
     std::vector<StageClock> stages = load_stages(db, cal, cfg, now, true, agency);
     std::vector<StatusRow> rows;
     rows.reserve(stages.size());

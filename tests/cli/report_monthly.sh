@@ -135,6 +135,8 @@ fi
 cp "$T/out" "$T/complaints.json"
 expect_rc 0 "$W" complaints --status open --agency DPUTARU
 grep -q BBBBBB2 "$T/out" || fail "--status open --agency DPUTARU lacks BBBBBB2"
+expect_rc 0 "$W" complaints --status open --agency dputaru
+grep -q BBBBBB2 "$T/out" || fail "--agency dputaru (any case) lacks BBBBBB2"
 grep -q AAAAAA1 "$T/out" && fail "--status open lists a closed complaint"
 expect_rc 0 "$W" complaints --since 2026-11-10 --format csv
 [ "$(grep -c '^[A-Z0-9]\{7\},' "$T/out")" = 1 ] || fail "--since 2026-11-10 should list one complaint"

@@ -113,6 +113,8 @@ head -1 "$T/out" | grep -q "^TICKET *AGENCY *STAGE *DEADLINE *LEFT *STATE" || fa
 grep -q "^AAA1111 .* -30m  overdue" "$T/out" || fail "table row: $(cat "$T/out")"
 expect 0 "status --agency DINKES" env WADUL_NOW=2026-01-12T10:00:00+07:00 "$SLA" status --agency DINKES --format tsv
 [ "$(tail -n +2 "$T/out" | cut -f1)" = BBB2222 ] || fail "--agency: $(cat "$T/out")"
+expect 0 "status --agency dinkes (any case)" env WADUL_NOW=2026-01-12T10:00:00+07:00 "$SLA" status --agency dinkes --format tsv
+[ "$(tail -n +2 "$T/out" | cut -f1)" = BBB2222 ] || fail "--agency dinkes: $(cat "$T/out")"
 expect 1 "status --check with a breach" env WADUL_NOW=2026-01-12T10:00:00+07:00 "$SLA" status --check
 grep -q AAA1111 "$T/out" || fail "status --check lists nothing"
 expect 1 "--check with a breach" env WADUL_NOW=2026-01-12T10:00:00+07:00 "$SLA" --check
