@@ -400,7 +400,7 @@ Config default_config() {
                        "mis. JAWAB tiket jawaban."},
         {"followup", "Tambahan dari pelapor aduan {ticket}: {text}"},
         {"reminder", "Pengingat WADUL: aduan {ticket} menunggu {stage}, batas waktu {deadline}."},
-        {"escalation", "WADUL: aduan {ticket} ({agency}) melewati batas waktu {stage} ({deadline}). Mohon segera "
+        {"escalation", "WADUL: aduan {ticket} ({agency}) melewati batas waktu {stage} pada {deadline}. Mohon segera "
                        "ditindaklanjuti."},
         {"unsent", "WADUL: aduan {ticket} untuk {agency} belum terkirim ke pejabat penghubungnya sejak {since}. "
                    "Mohon periksa modem dan nomor pejabat penghubung."},

@@ -251,14 +251,20 @@ private:
                                              : "sama";
         int never = 0;
         for (const auto &o : r_.officers) never += o.never_responded();
-        std::string text = fmt::format(
-            "Selama bulan {} Layanan SMS Wadul Bupati menerima <b>{}</b> aduan ({} melalui SMS dan {} melalui portal "
-            "web), {} dibandingkan bulan {}. Sebanyak {} aduan diteruskan kepada pejabat penghubung instansi, {} telah "
-            "dijawab, dan {} telah ditindaklanjuti sampai kepada pelapor (persentase tindak lanjut {}). Pada akhir "
-            "bulan terdapat {} aduan yang belum selesai, {} di antaranya telah melewati tenggat SOP.",
-            esc(month()), id_int(n.received), id_int(n.sms), id_int(n.web), trend, esc(prev_month()),
-            id_int(n.forwarded), id_int(n.answered), id_int(n.followed_up), pct(share), id_int(r_.open_at_end),
-            id_int(static_cast<long long>(r_.overdue.size())));
+        std::string text =
+            n.received == 0
+                ? fmt::format("Selama bulan {} Layanan SMS Wadul Bupati tidak menerima aduan ({} aduan pada bulan {}).",
+                              esc(month()), id_int(pv.received), esc(prev_month()))
+                : fmt::format("Selama bulan {} Layanan SMS Wadul Bupati menerima <b>{}</b> aduan ({} melalui SMS dan {} "
+                              "melalui portal web), {} dibandingkan bulan {}. Sebanyak {} aduan diteruskan kepada "
+                              "pejabat penghubung instansi, {} telah dijawab, dan {} telah ditindaklanjuti sampai kepada "
+                              "pelapor (persentase tindak lanjut {}).",
+                              esc(month()), id_int(n.received), id_int(n.sms), id_int(n.web), trend, esc(prev_month()),
+                              id_int(n.forwarded), id_int(n.answered), id_int(n.followed_up), pct(share));
+        // A provisional report (the month not over yet) speaks of the moment it was printed.
+        const std::string when = printed_ < r_.month.end() ? "Pada " + format_datetime_id(printed_) : "Pada akhir bulan";
+        text += fmt::format(" {} terdapat {} aduan yang belum selesai, {} di antaranya telah melewati tenggat SOP.", when,
+                            id_int(r_.open_at_end), id_int(static_cast<long long>(r_.overdue.size())));
         if (n.thanked > 0)
             text += fmt::format(" Sebanyak {} pelapor menyampaikan ucapan terima kasih setelah menerima jawaban.",
                                 id_int(n.thanked));
@@ -267,11 +273,11 @@ private:
                                 "ucapan terima kasih).",
                                 id_int(n.closed_unanswered));
         if (never > 0)
-            text += fmt::format(" <b>{} pejabat penghubung tidak pernah merespons</b> aduan yang diteruskan kepadanya "
+            text += fmt::format(" Sebanyak <b>{} pejabat penghubung tidak pernah merespons</b> aduan yang diteruskan kepadanya "
                                 "(lihat bagian V).",
                                 id_int(never));
         if (!r_.unsent.empty())
-            text += fmt::format(" <b>{} aduan belum sampai kepada instansi</b> yang dituju karena SMS penerusannya "
+            text += fmt::format(" Sebanyak <b>{} aduan belum sampai kepada instansi</b> yang dituju karena SMS penerusannya "
                                 "belum terkirim kepada pejabat penghubung (lihat bagian VI).",
                                 id_int(static_cast<long long>(r_.unsent.size())));
         p.paragraph(text, style("", 9.5), 10);

@@ -228,10 +228,13 @@ done
 grep -q '^FFFFFF6,.*,no_liaison,Tidak ada pejabat penghubung,tidak,Balap liar tiap malam' "$B" ||
     fail "FFFFFF6's row: $(grep FFFFFF6 "$B")"
 pdftotext -layout "$T/u/wadul-2026-11.pdf" "$T/u.txt" || fail "pdftotext failed"
-for s in "Aduan yang belum terkirim kepada instansi" "3 aduan belum sampai kepada instansi" "EEEEEE5" "FFFFFF6" \
+for s in "Aduan yang belum terkirim kepada instansi" "EEEEEE5" "FFFFFF6" \
          "JJJJJJ9" "gagal terkirim" "masih antre" "Kepolisian Resor Rembang"; do
     grep -qF "$s" "$T/u.txt" || fail "the PDF lacks '$s'"
 done
+# The summary's sentence, wherever its lines break.
+pdftotext "$T/u/wadul-2026-11.pdf" - | tr '\n' ' ' | grep -qF "Sebanyak 3 aduan belum sampai kepada instansi" ||
+    fail "the PDF's summary lacks 'Sebanyak 3 aduan belum sampai kepada instansi'"
 grep -q HHHHHH8 "$T/u.txt" && fail "the PDF lists HHHHHH8, routed 15 office minutes before the end"
 # An empty list prints nothing: the first store's PDF has no such section.
 grep -qF "belum terkirim kepada instansi" "$T/pdf.txt" && fail "the PDF has the section with nothing to list"
@@ -250,6 +253,13 @@ expect_rc 0 "$W" monthly --month 2026-12 --out "$T/now"
 grep -qF "wadul-report: warning: the month 2026-12 is not over" "$T/err" || fail "no warning for the current month"
 pdftotext "$T/now/wadul-2026-12.pdf" - | grep -qF "LAPORAN SEMENTARA" || fail "the current month's PDF is not marked"
 pdftotext "$T/a/wadul-2026-11.pdf" - | grep -qF "LAPORAN SEMENTARA" && fail "a finished month's PDF is marked"
+# ...and speaks of the moment it was printed, not of a month's end that has not come.
+pdftotext "$T/now/wadul-2026-12.pdf" - | tr '\n' ' ' | grep -qF "Pada 1 Desember 2026" ||
+    fail "the current month's summary does not speak of the moment of printing"
+pdftotext "$T/now/wadul-2026-12.pdf" - | tr '\n' ' ' | grep -qF "Pada akhir bulan terdapat" &&
+    fail "the current month's summary speaks of the month's end"
+pdftotext "$T/a/wadul-2026-11.pdf" - | tr '\n' ' ' | grep -qF "Pada akhir bulan terdapat" ||
+    fail "a finished month's summary does not speak of the month's end"
 expect_rc 64 "$W" monthly --format docx
 expect_rc 64 "$W" complaints --status bogus
 expect_rc 64 "$W" complaints --format xml
