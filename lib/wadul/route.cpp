@@ -144,9 +144,28 @@ struct Router::Impl {
     std::string model_error;
     std::set<std::string> office_stems; // kOfficeWords, stemmed
     std::set<std::string> place_stems;  // names after a marker in duty phrases ("camat sale": "sale")
+    std::set<std::string> duty_stems;   // every stem of every phrase
 
     std::vector<Token> tokenize(std::string_view text);
+    std::string_view unsuffixed(std::string_view w);
 };
+
+// A duty word with the Javanese definite suffix, "-ne" after a vowel, "-e" after a consonant
+// ("lampune dalan mati", "jembatane ambrol", "puskesmase tutup"): the duty word. Only here, where
+// the duty words are known: the shared normaliser cannot tell such a word from an Indonesian one
+// ending in "e" ("sale", "online"), which stays as it is when it is a duty word itself.
+std::string_view Router::Impl::unsuffixed(std::string_view w) {
+    if (w.size() < 5 || w.back() != 'e' || expand_slang(w) != w) return w;
+    if (duty_stems.count(norm.stem(std::string(w)))) return w;
+    auto vowel = [](char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; };
+    // "-ne" after a vowel ("lampune"); else "-e" after a consonant ("jembatane" is "jembatan").
+    if (w[w.size() - 2] == 'n' && vowel(w[w.size() - 3])) {
+        const std::string_view root = w.substr(0, w.size() - 2);
+        if (duty_stems.count(norm.stem(std::string(root)))) return root;
+    }
+    const std::string_view root = w.substr(0, w.size() - 1);
+    return !vowel(root.back()) && duty_stems.count(norm.stem(std::string(root))) ? root : w;
+}
 
 std::vector<Token> Router::Impl::tokenize(std::string_view text) {
     std::vector<Token> out;
@@ -155,7 +174,7 @@ std::vector<Token> Router::Impl::tokenize(std::string_view text) {
         std::vector<std::string> said; // every word of the sentence, function words too
         const size_t first = out.size();
         for (const auto &raw : split_words(sentences[s])) {
-            const std::string_view w = duty_slang(raw);
+            const std::string_view w = unsuffixed(duty_slang(raw));
             const bool context = (!said.empty() && (is_locative(said.back()) || is_risk(said.back()))) ||
                                  (said.size() > 1 && is_risk(said[said.size() - 2]));
             if (raw == kNumberToken) {
@@ -209,7 +228,10 @@ Router::Router(const std::vector<AgencyDuties> &agencies, std::optional<Classifi
             });
             for (size_t i = 0; i + 1 < p.stems.size(); ++i)
                 if (marker_stems.count(p.stems[i])) impl_->place_stems.insert(p.stems[i + 1]);
-            if (!p.stems.empty() && !all_numbers && !dup) impl_->phrases.push_back(std::move(p));
+            if (!p.stems.empty() && !all_numbers && !dup) {
+                impl_->duty_stems.insert(p.stems.begin(), p.stems.end());
+                impl_->phrases.push_back(std::move(p));
+            }
         }
     }
     if (model && !model->empty()) impl_->model = std::move(model);

@@ -508,6 +508,36 @@ TEST_CASE("training needs two agencies; a damaged model falls back to duty words
     CHECK(*r.decide("jalan rusak").agency == "DPU");
 }
 
+TEST_CASE("Javanese complaints route by the shipped registry's duty words") {
+    const auto agencies = parse_registry(WADUL_SOURCE_DIR "/etc/agencies.toml");
+    std::vector<AgencyDuties> d;
+    for (const auto &a : agencies) d.push_back({a.code, a.duties});
+    Router r(d);
+    const std::pair<const char *, const char *> cases[] = {
+        {"Pak, dalan neng ngarep omahku rusak parah, akeh bolongane, mbok didandani", "DPUTARU"},
+        {"Lampune dalan mati wis seminggu", "DINHUB"},
+        {"banyune PDAM ora mili wis telung dina", "PDAM"},
+        {"sampah numpuk ning pinggir kali", "DLH"},
+        {"Nyuwun pirsa, margi ing ngajeng griya kula risak", "DPUTARU"},
+        {"toya PDAM mboten mili", "PDAM"},
+        {"jembatane ambrol", "DPUTARU"},
+        {"puskesmase tutup terus", "DINKES"},
+    };
+    for (const auto &[text, want] : cases) {
+        const auto dec = r.decide(text);
+        INFO(text, " → ", dec.reason);
+        REQUIRE(dec.agency);
+        CHECK(*dec.agency == want);
+        CHECK(dec.confidence >= 0.5);
+    }
+    // A duty word ending in "e" is itself, not a suffixed one; the suffix comes off duty words only.
+    Router small({{"KEC-SALE", {"camat sale"}}, {"DPU", {"jembatan"}}, {"ONLINE", {"online"}}});
+    CHECK(small.decide("camat sale").agency == std::optional<std::string>("KEC-SALE"));
+    CHECK(small.decide("pendaftaran online").agency == std::optional<std::string>("ONLINE"));
+    CHECK(small.decide("jembatane ambrol").agency == std::optional<std::string>("DPU"));
+    CHECK_FALSE(small.decide("wartane").agency);
+}
+
 TEST_CASE("the shipped registry parses and has the fourteen kecamatan") {
     const auto agencies = parse_registry(WADUL_SOURCE_DIR "/etc/agencies.toml");
     std::set<std::string> codes;
