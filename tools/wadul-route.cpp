@@ -188,7 +188,9 @@ int main(int argc, char **argv) {
             return kExitOk;
         }
         const RouteRun r = route_pending(db, ctx.cfg, ctx.now(), ctx.log);
-        if (r.routed + r.triaged > 0) ctx.log.info("{} routed, {} to triage", r.routed, r.triaged);
+        if (r.routed + r.triaged + r.reread > 0)
+            ctx.log.info("{} routed, {} to triage, {} left in triage after reading follow-ups", r.routed, r.triaged,
+                         r.reread);
         return kExitOk;
     });
 }

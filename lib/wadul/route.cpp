@@ -144,9 +144,28 @@ struct Router::Impl {
     std::string model_error;
     std::set<std::string> office_stems; // kOfficeWords, stemmed
     std::set<std::string> place_stems;  // names after a marker in duty phrases ("camat sale": "sale")
+    std::set<std::string> duty_stems;   // every stem of every phrase
 
     std::vector<Token> tokenize(std::string_view text);
+    std::string_view unsuffixed(std::string_view w);
 };
+
+// A duty word with the Javanese definite suffix, "-ne" after a vowel, "-e" after a consonant
+// ("lampune dalan mati", "jembatane ambrol", "puskesmase tutup"): the duty word. Only here, where
+// the duty words are known: the shared normaliser cannot tell such a word from an Indonesian one
+// ending in "e" ("sale", "online"), which stays as it is when it is a duty word itself.
+std::string_view Router::Impl::unsuffixed(std::string_view w) {
+    if (w.size() < 5 || w.back() != 'e' || expand_slang(w) != w) return w;
+    if (duty_stems.count(norm.stem(std::string(w)))) return w;
+    auto vowel = [](char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; };
+    // "-ne" after a vowel ("lampune"); else "-e" after a consonant ("jembatane" is "jembatan").
+    if (w[w.size() - 2] == 'n' && vowel(w[w.size() - 3])) {
+        const std::string_view root = w.substr(0, w.size() - 2);
+        if (duty_stems.count(norm.stem(std::string(root)))) return root;
+    }
+    const std::string_view root = w.substr(0, w.size() - 1);
+    return !vowel(root.back()) && duty_stems.count(norm.stem(std::string(root))) ? root : w;
+}
 
 std::vector<Token> Router::Impl::tokenize(std::string_view text) {
     std::vector<Token> out;
@@ -155,7 +174,7 @@ std::vector<Token> Router::Impl::tokenize(std::string_view text) {
         std::vector<std::string> said; // every word of the sentence, function words too
         const size_t first = out.size();
         for (const auto &raw : split_words(sentences[s])) {
-            const std::string_view w = duty_slang(raw);
+            const std::string_view w = unsuffixed(duty_slang(raw));
             const bool context = (!said.empty() && (is_locative(said.back()) || is_risk(said.back()))) ||
                                  (said.size() > 1 && is_risk(said[said.size() - 2]));
             if (raw == kNumberToken) {
@@ -209,7 +228,10 @@ Router::Router(const std::vector<AgencyDuties> &agencies, std::optional<Classifi
             });
             for (size_t i = 0; i + 1 < p.stems.size(); ++i)
                 if (marker_stems.count(p.stems[i])) impl_->place_stems.insert(p.stems[i + 1]);
-            if (!p.stems.empty() && !all_numbers && !dup) impl_->phrases.push_back(std::move(p));
+            if (!p.stems.empty() && !all_numbers && !dup) {
+                impl_->duty_stems.insert(p.stems.begin(), p.stems.end());
+                impl_->phrases.push_back(std::move(p));
+            }
         }
     }
     if (model && !model->empty()) impl_->model = std::move(model);
@@ -446,7 +468,32 @@ namespace {
 struct Pending {
     std::int64_t id;
     std::string ticket, text;
+    bool reread = false;      // in triage: read again for its follow-ups
+    std::int64_t seen = 0;    // its latest event when read: anything newer, and the decision waits
+    size_t followups = 0;
 };
+
+// Complaints in triage that the router put there, that no officer refused and no admin touched,
+// with a follow-up newer than the router's last reading (its `triaged` event or a re-read note):
+// the greeting sent first ("Assalamualaikum pak"), the complaint itself a minute later.
+constexpr const char *kRereadSql = R"sql(
+SELECT c.id, c.ticket, c.text FROM complaint c
+WHERE c.status = 'triage'
+  AND (SELECT e.kind || ' ' || e.actor FROM event e WHERE e.complaint_id = c.id
+       AND e.kind IN ('triaged', 'refused', 'routed', 'assigned') ORDER BY e.id DESC LIMIT 1) = 'triaged system'
+  AND NOT EXISTS (SELECT 1 FROM event e WHERE e.complaint_id = c.id AND e.actor LIKE 'admin:%')
+  AND (SELECT max(e.id) FROM event e WHERE e.complaint_id = c.id AND e.kind = 'followup') >
+      (SELECT max(e.id) FROM event e WHERE e.complaint_id = c.id AND (e.kind = 'triaged' OR
+       e.kind = 'note' AND e.actor = 'system' AND substr(e.detail, 1, ?) = ?))
+ORDER BY c.received_at, c.id
+)sql";
+
+std::int64_t latest_event_id(Db &db, std::int64_t complaint) {
+    Stmt s(db, "SELECT coalesce(max(id), 0) FROM event WHERE complaint_id = ?");
+    s.args(complaint);
+    s.step();
+    return s.i64(0);
+}
 
 std::optional<std::int64_t> agency_id(Db &db, const std::string &code) {
     Stmt s(db, "SELECT id FROM agency WHERE code = ? AND active = 1");
@@ -482,13 +529,23 @@ RouteRun route_pending(Db &db, const Config &cfg, Timestamp now, Log &log) {
     {
         Stmt s(db, "SELECT id, ticket, text FROM complaint WHERE status = 'received' ORDER BY received_at, id");
         while (s.step()) pending.push_back({s.i64(0), s.str(1), s.str(2)});
+        Stmt r(db, kRereadSql);
+        r.args(static_cast<std::int64_t>(kRereadNote.size()), std::string(kRereadNote));
+        while (r.step()) pending.push_back({r.i64(0), r.str(1), r.str(2), true});
     }
-    for (const auto &c : pending) {
-        RouteDecision d = router.decide(c.text); // outside the transaction: no lock held while thinking
+    for (auto &c : pending) {
+        // Outside the transaction: no lock held while thinking. The latest event first, so a
+        // follow-up stored meanwhile shows as a newer event and the decision waits for the next run.
+        c.seen = latest_event_id(db, c.id);
+        const std::vector<std::string> more = complaint_followups(db, c.id);
+        c.followups = more.size();
+        RouteDecision d = router.decide(routing_text(c.text, more));
+        if (c.followups > 0)
+            d.reason = fmt::format("{} follow-up SMS read with the text; {}", c.followups, d.reason);
         Tx tx(db);
-        Stmt still(db, "SELECT 1 FROM complaint WHERE id = ? AND status = 'received'");
-        still.args(c.id);
-        if (!still.step()) continue; // another run got there first
+        Stmt still(db, "SELECT 1 FROM complaint WHERE id = ? AND status = ?");
+        still.args(c.id, c.reread ? "triage" : "received");
+        if (!still.step() || latest_event_id(db, c.id) != c.seen) continue; // another run or an admin got there first
         std::optional<std::int64_t> aid = d.agency ? agency_id(db, *d.agency) : std::nullopt;
         if (aid && d.confidence >= cfg.route.threshold) {
             append_event(db, {c.id, now, "routed", "system", aid, std::nullopt, decision_detail(d)});
@@ -499,13 +556,36 @@ RouteRun route_pending(Db &db, const Config &cfg, Timestamp now, Log &log) {
             if (d.agency && d.confidence < cfg.route.threshold)
                 detail = fmt::format("confidence={:.2f} below threshold {:.2f}; best guess {}; {}", d.confidence,
                                      cfg.route.threshold, *d.agency, d.reason);
-            append_event(db, {c.id, now, "triaged", "system", std::nullopt, std::nullopt, detail});
-            ++run.triaged;
-            log.info("{}: to triage ({})", c.ticket, detail);
+            if (c.reread) {
+                // Still unsure: a note rather than a second `triaged` event, which would restart
+                // the triage stage's SLA clock; it also marks these follow-ups as read.
+                append_event(db, {c.id, now, "note", "system", std::nullopt, std::nullopt,
+                                  std::string(kRereadNote) + detail});
+                ++run.reread;
+                log.info("{}: still in triage ({})", c.ticket, detail);
+            } else {
+                append_event(db, {c.id, now, "triaged", "system", std::nullopt, std::nullopt, detail});
+                ++run.triaged;
+                log.info("{}: to triage ({})", c.ticket, detail);
+            }
         }
         tx.commit();
     }
     return run;
+}
+
+std::vector<std::string> complaint_followups(Db &db, std::int64_t complaint_id) {
+    Stmt s(db, "SELECT coalesce(detail, '') FROM event WHERE complaint_id = ? AND kind = 'followup' ORDER BY id");
+    s.args(complaint_id);
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.str(0));
+    return out;
+}
+
+std::string routing_text(const std::string &text, const std::vector<std::string> &followups) {
+    std::string out = text;
+    for (const auto &f : followups) out += "\n" + f;
+    return out;
 }
 
 std::vector<std::pair<std::string, std::string>> confirmed_samples(Db &db) {

@@ -73,15 +73,31 @@ std::string decision_detail(const RouteDecision &d);
 
 struct RouteRun {
     int routed = 0, triaged = 0;
+    int reread = 0; // complaints in triage read again for their follow-ups and left there
     bool retrained = false;
     int train_samples = 0;
 };
+
+// A complaint's further SMS (the text of its `followup` events), oldest first.
+std::vector<std::string> complaint_followups(Db &db, std::int64_t complaint_id);
+
+// What the router reads of a complaint: its text, then each follow-up on a line of its own (a line
+// break ends a sentence, so no phrase is matched across two SMS).
+std::string routing_text(const std::string &text, const std::vector<std::string> &followups);
+
+// The start of the detail of the `note` the cron step leaves when it read a triaged complaint's
+// follow-ups and still found no agency; the decision's detail follows.
+inline constexpr std::string_view kRereadNote = "follow-ups read, still in triage: ";
 
 // The cron step. When route.learn is on and complaints were confirmed since the model was trained,
 // retrains first. Then every complaint in status 'received' gets a `routed` event (agency, detail
 // with confidence and reason) when the confidence reaches route.threshold, else a `triaged` event
 // with the reason; each in its own short transaction, so a re-run only sees what is still new.
-// Complaints an officer refused stay in triage: only the admin moves them on.
+// The router reads the complaint's text with its follow-ups (routing_text). A complaint the router
+// itself sent to triage, that no admin has acted on, is read again once a follow-up arrives after
+// the last reading: routed when sure now, else it stays (a `note` starting kRereadNote, so the
+// same follow-ups are not read again). Complaints an officer refused stay in triage: only the
+// admin moves them on.
 RouteRun route_pending(Db &db, const Config &cfg, Timestamp now, Log &log);
 
 // Labelled examples from the store: for each complaint, its latest confirmation — an admin's

@@ -9,6 +9,7 @@
 #include "wadul/complaint.hpp"
 #include "wadul/error.hpp"
 #include "wadul/json.hpp"
+#include "wadul/route.hpp"
 #include "wadul/store.hpp"
 #include "wadul/ticket.hpp"
 
@@ -120,16 +121,22 @@ AgencyRow find_agency(Db &db, const std::string &typed) {
 } // namespace
 
 std::vector<TriageItem> triage_queue(Db &db) {
-    // The reason is the latest triaged/refused event's; a refusal names the agency that refused.
+    // The reason is the latest triaged/refused event's, or the router's note on reading the
+    // follow-ups since; a refusal names the agency that refused. The time is the queue's entry.
     Stmt s(db, R"sql(
-SELECT c.ticket, c.source, c.text, c.received_at, e.at, e.kind, e.detail, a.code
+SELECT c.ticket, c.source, c.text, c.received_at,
+       (SELECT max(at) FROM event WHERE complaint_id = c.id AND kind IN ('triaged', 'refused')),
+       e.kind, e.detail, a.code, c.id
 FROM complaint c
-LEFT JOIN event e ON e.id = (SELECT max(id) FROM event WHERE complaint_id = c.id AND kind IN ('triaged', 'refused'))
+LEFT JOIN event e ON e.id = (SELECT max(id) FROM event WHERE complaint_id = c.id AND
+                             (kind IN ('triaged', 'refused') OR
+                              kind = 'note' AND actor = 'system' AND substr(detail, 1, ?1) = ?2))
 LEFT JOIN officer o ON o.id = e.officer_id
 LEFT JOIN agency a ON a.id = coalesce(o.agency_id, e.agency_id)
 WHERE c.status = 'triage'
 ORDER BY c.received_at, c.id
 )sql");
+    s.args(static_cast<std::int64_t>(kRereadNote.size()), std::string(kRereadNote));
     std::vector<TriageItem> out;
     while (s.step()) {
         TriageItem t;
@@ -146,6 +153,7 @@ ORDER BY c.received_at, c.id
         } else {
             t.reason = detail.empty() ? "no reason recorded" : detail;
         }
+        t.followups = complaint_followups(db, s.i64(8));
         out.push_back(std::move(t));
     }
     return out;
@@ -288,30 +296,42 @@ std::vector<AgencyInfo> list_agencies(Db &db, bool include_retired) {
 }
 
 std::string format_triage(const std::vector<TriageItem> &items, const std::string &format) {
+    auto joined = [](const TriageItem &t, const std::string &first) {
+        std::string s = first;
+        for (const auto &f : t.followups) s += (s.empty() ? "" : " / ") + f;
+        return s;
+    };
     if (format == "json") {
         std::string out = "[";
         for (size_t i = 0; i < items.size(); ++i) {
             const auto &t = items[i];
+            std::string more;
+            for (const auto &f : t.followups) more += (more.empty() ? "" : ", ") + json_quote(f);
             out += fmt::format("{}\n  {{\"ticket\": {}, \"received\": {}, \"triaged\": {}, \"source\": {}, "
-                               "\"reason\": {}, \"text\": {}}}",
+                               "\"reason\": {}, \"text\": {}, \"followups\": [{}]}}",
                                i ? "," : "", json_quote(t.ticket), json_quote(format_iso8601(t.received_at)),
                                json_quote(format_iso8601(t.triaged_at)), json_quote(t.source), json_quote(t.reason),
-                               json_quote(t.text));
+                               json_quote(t.text), more);
         }
         return out + (items.empty() ? "]\n" : "\n]\n");
     }
     if (format == "tsv") {
-        std::string out = "ticket\treceived\ttriaged\tsource\treason\ttext\n";
+        // The follow-ups last, " / " between: a column added at the end breaks no reader of the others.
+        std::string out = "ticket\treceived\ttriaged\tsource\treason\ttext\tfollowups\n";
         for (const auto &t : items)
-            out += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\n", t.ticket, format_iso8601(t.received_at),
-                               format_iso8601(t.triaged_at), t.source, tsv_field(t.reason), tsv_field(t.text));
+            out += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\n", t.ticket, format_iso8601(t.received_at),
+                               format_iso8601(t.triaged_at), t.source, tsv_field(t.reason), tsv_field(t.text),
+                               tsv_field(joined(t, "")));
         return out;
     }
     if (format != "table") fail(kExitUsage, "unknown format '{}': expected table, json or tsv", format);
     if (items.empty()) return "";
+    // The follow-ups are often the complaint itself, after a greeting: the text shows them, with
+    // more room when there are some.
     std::vector<std::vector<std::string>> rows{{"TICKET", "RECEIVED (WIB)", "REASON", "TEXT"}};
     for (const auto &t : items)
-        rows.push_back({t.ticket, format_wib(t.received_at), excerpt(t.reason, 60), excerpt(t.text, 50)});
+        rows.push_back({t.ticket, format_wib(t.received_at), excerpt(t.reason, 60),
+                        excerpt(joined(t, t.text), t.followups.empty() ? 50 : 100)});
     return table(rows);
 }
 

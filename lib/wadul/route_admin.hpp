@@ -14,11 +14,14 @@ class Db;
 
 struct TriageItem {
     std::string ticket, source, reason, text;
+    std::vector<std::string> followups; // the citizen's further SMS, oldest first
     Timestamp received_at = 0, triaged_at = 0;
 };
 
 // Complaints waiting in triage, oldest first, each with the reason of its latest `triaged` or
-// `refused` event ("refused by DLH: bukan tupoksi").
+// `refused` event ("refused by DLH: bukan tupoksi"), or of the router's note when it read the
+// follow-ups since and still found no agency; and the follow-ups, which often are the complaint
+// itself after a greeting.
 std::vector<TriageItem> triage_queue(Db &db);
 
 struct AssignRequest {
@@ -82,7 +85,8 @@ struct AgencyInfo {
 std::vector<AgencyInfo> list_agencies(Db &db, bool include_retired);
 
 // "table" (aligned columns for a terminal), "json" (an array of objects), "tsv" (a header line,
-// tabs and newlines in fields replaced by spaces). Error(kExitUsage) for any other format.
+// tabs and newlines in fields replaced by spaces). Error(kExitUsage) for any other format. The
+// triage table shows the text with its follow-ups, " / " between; json and tsv give them apart.
 std::string format_triage(const std::vector<TriageItem> &items, const std::string &format);
 std::string format_agencies(const std::vector<AgencyInfo> &agencies, const std::string &format);
 

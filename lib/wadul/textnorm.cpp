@@ -52,6 +52,46 @@ constexpr std::pair<std::string_view, std::string_view> kSlang[] = {
     {"wa", "whatsapp"}, {"info", "informasi"}, {"infonya", "informasi"}, {"pemkot", "pemerintah kota"},
 };
 
+// Javanese, as Rembang citizens write it (ngoko, and krama where it differs), to the Indonesian
+// word the registry's duties and the learner know. Written for wadul; only words that are not
+// also Indonesian words, or whose Indonesian sense would be rare in a complaint. Left out on
+// purpose: "kali" (river, but Indonesian "times": "sudah 3 kali"; the definite "kaline" is
+// unambiguous), "loro" (two / sick), "pari" (rice / stingray), "larang" (expensive / forbid),
+// "tiba" (fall / arrive), "awan" (daytime / cloud), "medal" (out / a medal), "wulan" (month /
+// a name), "petinggi" (village head in Rembang / officials), "ra" (RA, a kindergarten).
+// "margi" is krama for road and also "because"; as a road it matters more.
+constexpr std::pair<std::string_view, std::string_view> kJavanese[] = {
+    // things complained about
+    {"dalan", "jalan"}, {"ratan", "jalan"}, {"margi", "jalan"}, {"kreteg", "jembatan"},
+    {"omah", "rumah"}, {"griya", "rumah"}, {"banyu", "air"}, {"toya", "air"}, {"kaline", "sungai"},
+    {"kalen", "selokan"}, {"uwuh", "sampah"}, {"wit", "pohon"}, {"setrum", "listrik"}, {"peken", "pasar"},
+    {"sekolahan", "sekolah"}, {"duwit", "uang"}, {"dhuwit", "uang"}, {"arto", "uang"}, {"bocah", "anak"},
+    {"lare", "anak"}, {"tiyang", "orang"}, {"dina", "hari"}, {"sasi", "bulan"},
+    // their state
+    {"bolong", "lubang"}, {"risak", "rusak"}, {"bubrah", "rusak"}, {"ajur", "hancur"},
+    {"jugrug", "longsor"}, {"mili", "mengalir"}, {"metu", "keluar"}, {"numpuk", "menumpuk"},
+    {"reged", "kotor"}, {"regedh", "kotor"}, {"butek", "keruh"}, {"buthek", "keruh"}, {"ambu", "bau"},
+    {"mambu", "bau"}, {"peteng", "gelap"}, {"petheng", "gelap"}, {"suwe", "lama"}, {"akeh", "banyak"},
+    {"kathah", "banyak"}, {"kabeh", "semua"}, {"adoh", "jauh"}, {"cedhak", "dekat"}, {"cedak", "dekat"},
+    {"dandani", "perbaiki"}, {"didandani", "diperbaiki"}, {"ndandani", "memperbaiki"},
+    {"tuku", "beli"}, {"tumbas", "beli"}, {"adol", "jual"},
+    // places and function words
+    {"ngarep", "depan"}, {"ngajeng", "depan"}, {"mburi", "belakang"}, {"wingking", "belakang"},
+    {"sandhing", "samping"}, {"sanding", "samping"}, {"neng", "di"}, {"ning", "di"}, {"nang", "di"},
+    {"ing", "di"}, {"teng", "di"}, {"sing", "yang"}, {"karo", "dengan"}, {"ana", "ada"}, {"onten", "ada"},
+    {"wonten", "ada"}, {"ora", "tidak"}, {"mboten", "tidak"}, {"boten", "tidak"}, {"dereng", "belum"},
+    {"isih", "masih"}, {"arep", "akan"}, {"saiki", "sekarang"}, {"sakniki", "sekarang"},
+    {"wingi", "kemarin"}, {"bengi", "malam"}, {"dalu", "malam"}, {"esuk", "pagi"}, {"kula", "saya"},
+    {"kulo", "saya"}, {"panjenengan", "anda"}, {"nggih", "ya"}, {"inggih", "ya"}, {"njih", "ya"},
+    {"tulung", "tolong"}, {"nyuwun", "mohon"}, {"suwun", "terima kasih"}, {"nuwun", "terima kasih"},
+    {"pripun", "bagaimana"}, {"kepriye", "bagaimana"},
+};
+
+// Javanese suffixes on a word of kJavanese: "-e"/"-ne" (the definite: "dalane", "banyune"),
+// "-ku"/"-mu" (possessive: "omahku"), krama "-ipun"/"-nipun" ("griyanipun"). Only roots of that
+// table are unsuffixed here: an Indonesian word may end in "e" ("sale", "online").
+constexpr std::string_view kJavaneseSuffixes[] = {"nipun", "ipun", "ne", "e", "ku", "mu"};
+
 // Written for wadul: function words only; negation ("tidak", "belum") stays, it changes meaning.
 constexpr std::string_view kStopwords[] = {
     "yang", "dan", "di", "ke", "dari", "ini", "itu", "dengan", "untuk", "pada", "adalah", "sebagai",
@@ -189,7 +229,18 @@ std::string_view expand_slang(std::string_view word) {
     static const std::unordered_map<std::string_view, std::string_view> table(std::begin(kSlang),
                                                                               std::end(kSlang));
     auto it = table.find(word);
-    return it == table.end() ? word : it->second;
+    return it == table.end() ? expand_javanese(word) : it->second;
+}
+
+std::string_view expand_javanese(std::string_view word) {
+    static const std::unordered_map<std::string_view, std::string_view> table(std::begin(kJavanese),
+                                                                              std::end(kJavanese));
+    if (auto it = table.find(word); it != table.end()) return it->second;
+    for (const auto suffix : kJavaneseSuffixes) {
+        if (word.size() < suffix.size() + 3 || word.substr(word.size() - suffix.size()) != suffix) continue;
+        if (auto it = table.find(word.substr(0, word.size() - suffix.size())); it != table.end()) return it->second;
+    }
+    return word;
 }
 
 bool is_stopword(std::string_view word) {

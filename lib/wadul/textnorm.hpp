@@ -23,9 +23,15 @@ std::vector<std::string> split_words(std::string_view text);
 // The same, calling `word` for each word instead of building a vector.
 void split_words(std::string_view text, const std::function<void(std::string_view)> &word);
 
-// The standard Indonesian for an SMS abbreviation or slang word ("yg" → "yang", "gk" → "tidak");
-// may be several words ("dll" → "dan lain lain"). Returns `word` itself when it is not slang.
+// The standard Indonesian for an SMS abbreviation or slang word ("yg" → "yang", "gk" → "tidak"),
+// or a Javanese word (expand_javanese); may be several words ("dll" → "dan lain lain"). Returns
+// `word` itself when it is neither.
 std::string_view expand_slang(std::string_view word);
+
+// The Indonesian for a Javanese word, ngoko or krama ("dalan" → "jalan", "toya" → "air"), also
+// with a Javanese suffix ("banyune" → "air", "omahku" → "rumah"); `word` itself when it is not one.
+// expand_slang falls back on it.
+std::string_view expand_javanese(std::string_view word);
 
 // split_words, then expand_slang, calling `word` for each resulting word (an expansion may give
 // several: "mksh" → "terima", "kasih"). No word is dropped: negations and function words stay.

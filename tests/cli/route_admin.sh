@@ -77,7 +77,7 @@ check "triage table shows WIB time" has "$T/out" "2026-11-01"
 check "triage table gives the reason" has "$T/out" "no duty word matched"
 check "triage table leaves routed ones out" bash -c "! grep -q 00YGJ1D '$T/out'"
 route triage --format tsv
-check "tsv header" [ "$(head -1 "$T/out")" = "$(printf 'ticket\treceived\ttriaged\tsource\treason\ttext')" ]
+check "tsv header" [ "$(head -1 "$T/out")" = "$(printf 'ticket\treceived\ttriaged\tsource\treason\ttext\tfollowups')" ]
 check "tsv one row" [ "$(wc -l < "$T/out")" = 2 ]
 route triage --format json
 check "json has the ticket" has "$T/out" '"ticket": "01X142Q"'

@@ -110,6 +110,15 @@ struct Store {
         append_event(db, {id(ticket), at, kind, phone, std::nullopt, o->id, detail});
         tx.commit();
     }
+    // A further SMS from the citizen, as wadul-fetch records it.
+    void followup(const std::string &ticket, const std::string &text, Timestamp at) {
+        Tx tx(db);
+        append_event(db, {id(ticket), at, "followup", "+6281299990000", std::nullopt, std::nullopt, text});
+        tx.commit();
+    }
+    std::int64_t events(const std::string &ticket) {
+        return count(db, "SELECT count(*) FROM event WHERE complaint_id=" + std::to_string(id(ticket)));
+    }
     AssignResult assign(const std::string &ticket, const std::string &agency, bool reroute = false, Timestamp at = 5000) {
         return assign_complaint(db, {ticket, agency, "rina", "", reroute}, at);
     }
@@ -371,6 +380,106 @@ TEST_CASE("refusal returns to triage; the admin's correction teaches the learner
     CHECK(count(s.db, "SELECT samples FROM route_model") == 13);
 }
 
+TEST_CASE("a greeting sent first: the router reads the complaint in its follow-up") {
+    Store s;
+    const auto greet = s.complaint("Assalamualaikum pak bupati");
+    auto run = route_pending(s.db, s.cfg, 1010, s.log);
+    CHECK(run.triaged == 1);
+    REQUIRE(s.status(greet) == "triage");
+    auto queue = triage_queue(s.db);
+    REQUIRE(queue.size() == 1);
+    CHECK(queue[0].followups.empty());
+
+    // Until a follow-up arrives, re-runs leave it alone.
+    auto before = s.events(greet);
+    run = route_pending(s.db, s.cfg, 1020, s.log);
+    CHECK(run.routed + run.triaged + run.reread == 0);
+    CHECK(s.events(greet) == before);
+
+    // The admin sees the follow-up in the queue before the next run.
+    s.followup(greet, "Jalan rusak parah di desa Sumber, banyak lubang, mohon diperbaiki", 1060);
+    queue = triage_queue(s.db);
+    REQUIRE(queue.size() == 1);
+    REQUIRE(queue[0].followups.size() == 1);
+    CHECK(queue[0].followups[0].find("Jalan rusak parah") == 0);
+    CHECK(format_triage(queue, "table").find("Assalamualaikum pak bupati / Jalan rusak parah") != std::string::npos);
+    CHECK(format_triage(queue, "json").find("\"followups\": [\"Jalan rusak parah") != std::string::npos);
+    const auto tsv = format_triage(queue, "tsv");
+    CHECK(tsv.rfind("ticket\treceived\ttriaged\tsource\treason\ttext\tfollowups\n", 0) == 0);
+    CHECK(tsv.find("\tAssalamualaikum pak bupati\tJalan rusak parah") != std::string::npos);
+
+    run = route_pending(s.db, s.cfg, 1120, s.log);
+    CHECK(run.routed == 1);
+    CHECK(s.status(greet) == "routed");
+    CHECK(s.agency(greet) == "DPU");
+    const auto detail = str(s.db, "SELECT detail FROM event WHERE kind='routed'");
+    CHECK(detail.find("1 follow-up SMS read with the text") != std::string::npos);
+    CHECK(detail.find("duty words: jalan rusak") != std::string::npos);
+    CHECK(triage_queue(s.db).empty());
+}
+
+TEST_CASE("follow-ups that say no more leave the complaint in triage, read once") {
+    Store s;
+    const auto greet = s.complaint("Assalamualaikum pak");
+    route_pending(s.db, s.cfg, 1010, s.log);
+    s.followup(greet, "Pak tolong dibantu", 1060);
+    auto run = route_pending(s.db, s.cfg, 1120, s.log);
+    CHECK(run.reread == 1);
+    CHECK(run.triaged == 0);
+    CHECK(s.status(greet) == "triage");
+    // A note, not a second `triaged` event: the triage stage's clock runs on from the first.
+    CHECK(count(s.db, "SELECT count(*) FROM event WHERE kind='triaged'") == 1);
+    const auto note = str(s.db, "SELECT detail FROM event WHERE kind='note' AND complaint_id=" + std::to_string(s.id(greet)));
+    CHECK(note.rfind(std::string(kRereadNote), 0) == 0);
+    CHECK(triage_queue(s.db)[0].reason == note);
+
+    // No churn: the same follow-ups are not read again.
+    const auto before = s.events(greet);
+    run = route_pending(s.db, s.cfg, 1180, s.log);
+    CHECK(run.routed + run.triaged + run.reread == 0);
+    CHECK(s.events(greet) == before);
+
+    // A later follow-up with the complaint routes it, on all the texts together.
+    s.followup(greet, "lampu jalan di depan balai desa mati", 1200);
+    run = route_pending(s.db, s.cfg, 1240, s.log);
+    CHECK(run.routed == 1);
+    CHECK(s.agency(greet) == "DISHUB");
+    CHECK(str(s.db, "SELECT detail FROM event WHERE kind='routed'").find("2 follow-up SMS") != std::string::npos);
+}
+
+TEST_CASE("follow-ups of a refused or admin-handled complaint stay with the admin") {
+    Store s;
+    const auto refused = s.complaint("jalan rusak di dekat pasar");
+    const auto noted = s.complaint("Assalamualaikum");
+    route_pending(s.db, s.cfg, 1010, s.log);
+    REQUIRE(s.status(refused) == "routed");
+    s.officer_event(refused, "refused", "+6281200000101", 1020, "bukan tupoksi");
+    REQUIRE(s.status(refused) == "triage");
+    REQUIRE(s.status(noted) == "triage");
+    admin_act(s.db, {AdminAct::note, noted, "rina", "sudah ditelepon"}, 1030);
+
+    s.followup(refused, "jalan rusak parah berlubang", 1060);
+    s.followup(noted, "jalan rusak parah berlubang", 1060);
+    const auto events = count(s.db, "SELECT count(*) FROM event");
+    const auto run = route_pending(s.db, s.cfg, 1120, s.log);
+    CHECK(run.routed + run.triaged + run.reread == 0);
+    CHECK(s.status(refused) == "triage");
+    CHECK(s.status(noted) == "triage");
+    CHECK(count(s.db, "SELECT count(*) FROM event") == events);
+}
+
+TEST_CASE("a new complaint is classified with the follow-ups stored before the run") {
+    Store s;
+    const auto greet = s.complaint("Selamat pagi pak");
+    s.followup(greet, "sampah menumpuk di pinggir kali", 1030);
+    const auto run = route_pending(s.db, s.cfg, 1120, s.log);
+    CHECK(run.routed == 1);
+    CHECK(s.agency(greet) == "DLH");
+    CHECK(count(s.db, "SELECT count(*) FROM event WHERE kind='triaged'") == 0);
+    // A phrase is not matched across two SMS: each is a sentence of its own.
+    CHECK(routing_text("lampu", {"jalan rusak"}) == "lampu\njalan rusak");
+}
+
 TEST_CASE("the learner's label disagreeing with the duty words lowers the confidence") {
     Store s;
     REQUIRE(train_and_store(s.db, lamp_and_road_samples(), 5000, "test").stored);
@@ -397,6 +506,36 @@ TEST_CASE("training needs two agencies; a damaged model falls back to duty words
     CHECK_FALSE(r.has_model());
     CHECK_FALSE(r.model_error().empty());
     CHECK(*r.decide("jalan rusak").agency == "DPU");
+}
+
+TEST_CASE("Javanese complaints route by the shipped registry's duty words") {
+    const auto agencies = parse_registry(WADUL_SOURCE_DIR "/etc/agencies.toml");
+    std::vector<AgencyDuties> d;
+    for (const auto &a : agencies) d.push_back({a.code, a.duties});
+    Router r(d);
+    const std::pair<const char *, const char *> cases[] = {
+        {"Pak, dalan neng ngarep omahku rusak parah, akeh bolongane, mbok didandani", "DPUTARU"},
+        {"Lampune dalan mati wis seminggu", "DINHUB"},
+        {"banyune PDAM ora mili wis telung dina", "PDAM"},
+        {"sampah numpuk ning pinggir kali", "DLH"},
+        {"Nyuwun pirsa, margi ing ngajeng griya kula risak", "DPUTARU"},
+        {"toya PDAM mboten mili", "PDAM"},
+        {"jembatane ambrol", "DPUTARU"},
+        {"puskesmase tutup terus", "DINKES"},
+    };
+    for (const auto &[text, want] : cases) {
+        const auto dec = r.decide(text);
+        INFO(text, " → ", dec.reason);
+        REQUIRE(dec.agency);
+        CHECK(*dec.agency == want);
+        CHECK(dec.confidence >= 0.5);
+    }
+    // A duty word ending in "e" is itself, not a suffixed one; the suffix comes off duty words only.
+    Router small({{"KEC-SALE", {"camat sale"}}, {"DPU", {"jembatan"}}, {"ONLINE", {"online"}}});
+    CHECK(small.decide("camat sale").agency == std::optional<std::string>("KEC-SALE"));
+    CHECK(small.decide("pendaftaran online").agency == std::optional<std::string>("ONLINE"));
+    CHECK(small.decide("jembatane ambrol").agency == std::optional<std::string>("DPU"));
+    CHECK_FALSE(small.decide("wartane").agency);
 }
 
 TEST_CASE("the shipped registry parses and has the fourteen kecamatan") {

@@ -96,3 +96,31 @@ TEST_CASE("the normaliser reuses its output and yields nothing for empty text") 
     CHECK(t.words.empty());
     CHECK(t.stems.empty());
 }
+
+TEST_CASE("Javanese words, ngoko and krama, become the Indonesian the duties use") {
+    CHECK(expand_slang("dalan") == "jalan");
+    CHECK(expand_slang("margi") == "jalan");
+    CHECK(expand_slang("toya") == "air");
+    CHECK(expand_slang("griya") == "rumah");
+    CHECK(expand_slang("ora") == "tidak");
+    CHECK(expand_slang("mboten") == "tidak");
+    CHECK(expand_slang("wis") == "sudah");
+    CHECK(expand_slang("sekolahan") == "sekolah");
+    // With a Javanese suffix: the definite -e/-ne, possessive -ku, krama -nipun.
+    CHECK(expand_javanese("dalane") == "jalan");
+    CHECK(expand_javanese("banyune") == "air");
+    CHECK(expand_javanese("omahku") == "rumah");
+    CHECK(expand_javanese("griyanipun") == "rumah");
+    CHECK(expand_javanese("kaline") == "sungai");
+    // "mati" is the same word in both languages; "kali" is also Indonesian "times".
+    CHECK(expand_slang("mati") == "mati");
+    CHECK(expand_slang("kali") == "kali");
+    // Indonesian words ending in "e" are not taken for suffixed Javanese.
+    CHECK(expand_slang("sale") == "sale");
+    CHECK(expand_slang("online") == "online");
+    CHECK(expand_slang("sore") == "sore");
+    TextNormalizer n;
+    CHECK(n.analyse("banyune PDAM ora mili wis telung dina", false).words ==
+          V{"air", "pdam", "tidak", "mengalir", "telung", "hari"});
+    CHECK(n.analyse("sudah 3 kali lapor", false).words == V{"<num>", "kali", "lapor"});
+}
