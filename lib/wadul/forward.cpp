@@ -556,7 +556,7 @@ void Job::query(const Row &r, const Command &cmd) {
         rejected(r, std::nullopt, std::nullopt, std::nullopt,
                  cmd.bad_ticket ? fmt::format("CEK {}: mistyped ticket", named)
                                 : std::string("CEK: no complaint from this number"));
-        if (!cmd.bad_ticket && cmd.text_without_ticket.empty()) // "Tiket - tidak ditemukan" says nothing
+        if (!cmd.bad_ticket && cmd.bare) // "Tiket - tidak ditemukan" says nothing
             return reply(r, render(cfg_, "status_none", {}), "status", std::nullopt);
         return reply_unknown(r, named);
     }
@@ -904,7 +904,7 @@ Admission admit_citizen_sms(Db &db, std::int64_t inbound_id, const std::string &
         return {CitizenSms::blank, std::nullopt};
     }
     const Command cmd = parse_command(text);
-    if (cmd.verb == Verb::cek && (cmd.ticket || cmd.bad_ticket || cmd.text_without_ticket.empty()))
+    if (cmd.verb == Verb::cek && (cmd.ticket || cmd.bad_ticket || cmd.bare))
         return {CitizenSms::query, std::nullopt};
     if (is_officer_verb(cmd.verb) && cmd.ticket) {
         const auto named = find_complaint(db, *cmd.ticket);

@@ -81,7 +81,8 @@ std::optional<std::string> stale_message(Db &db, const Config &cfg, const Claime
 std::optional<std::string> forward_superseded(Db &db, std::int64_t complaint_id, std::int64_t route);
 
 // What a citizen's SMS is, decided where it is stored (wadul-fetch, in its transaction):
-//   query      CEK with a ticket (or bare "CEK"): no complaint; wadul-forward answers it
+//   query      CEK with a ticket, or a bare CEK ("CEK", "cek status aduan saya": Command::bare):
+//              no complaint; wadul-forward answers it
 //   followup   the citizen has an open complaint whose last message from them is at most
 //              `followup_window_days` old: a `followup` event on it, no new complaint
 //   thanks     only thanks or an acknowledgement (is_thanks) for the citizen's complaint closed at

@@ -1291,3 +1291,44 @@ TEST_CASE("the debug-log reader gives back what the modem sent: lines, UCS-2, co
     CHECK(msgs[0] == std::make_pair(kCitizen, lines));
     CHECK(msgs[1] == std::make_pair(kLiaison, long_text));
 }
+
+TEST_CASE("filler words before the ticket: the officer's command finds it, the answer is the answer") {
+    World w;
+    const auto a = w.forwarded_complaint("Lampu jalan mati di Jl. Kartini");
+    const auto b = w.forwarded_complaint("Saluran air tersumbat", 1, "+6285700000002");
+    w.sms(kLiaison, "TERIMA no tiket " + w.ticket(a));
+    w.run();
+    CHECK(w.status(a) == "accepted");
+    CHECK(w.status(b) == "forwarded");
+    CHECK(w.queued(kLiaison, "ask").empty());
+    w.sms(kLiaison, "JAWAB nomor tiket " + w.ticket(b) + ": saluran sudah dibersihkan");
+    w.run();
+    CHECK(w.status(b) == "answered");
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'answered' AND detail = 'saluran sudah dibersihkan'") == 1);
+}
+
+TEST_CASE("a citizen's CEK with fillers or courtesy only is a query; a complaint starting with 'cek' is not") {
+    World w;
+    const auto cid = w.forwarded_complaint();
+    const auto q = w.sms(kCitizen, "Cek status aduan saya");
+    CHECK(w.complaint_of(q) == 0); // not linked: no follow-up
+    w.sms(kCitizen, "cek dong");
+    w.run();
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'followup'") == 0);
+    CHECK(w.queued(kLiaison, "followup").empty());
+    auto st = w.queued(kCitizen, "status");
+    REQUIRE(st.size() == 2);
+    CHECK(contains(st[0], w.ticket(cid)));
+    CHECK(contains(st[1], w.ticket(cid)));
+
+    // Another citizen: a complaint that starts with "cek".
+    const auto in = w.sms("+6285700000002", "Cek jalan di desa Sumber rusak parah mohon diperbaiki");
+    CHECK(w.complaint_of(in) != 0);
+    CHECK(w.count("SELECT count(*) FROM complaint") == 2);
+    // And a bare CEK from a number with no complaint says so, not "ticket - not found".
+    w.sms("+6285700000003", "Cek status aduan saya");
+    w.run();
+    auto none = w.queued("+6285700000003", "status");
+    REQUIRE(none.size() == 1);
+    CHECK(contains(none[0], "Belum ada aduan"));
+}
