@@ -333,6 +333,7 @@ const std::map<std::string, std::vector<std::string>> &template_placeholders() {
         {"status_unknown", {"ticket"}},
         {"status_none", {}},
         {"officer_help", {}},
+        {"not_officer", {"ticket"}},
         {"ask_ticket", {"count", "tickets"}},
         {"followup", {"ticket", "text"}},
         {"reminder", {"ticket", "stage", "deadline"}},
@@ -396,6 +397,8 @@ Config default_config() {
         {"status_none", "Belum ada aduan dari nomor Anda. Silakan kirim aduan Anda melalui SMS ke nomor ini."},
         {"officer_help", "Format balasan: TERIMA tiket / JAWAB tiket jawaban / TOLAK tiket alasan / "
                          "SETUJU tiket / REVISI tiket catatan. Contoh: JAWAB 7KQ4MX2 Jalan sudah diperbaiki."},
+        {"not_officer", "Nomor Anda tidak terdaftar sebagai pejabat penghubung, balasan untuk tiket {ticket} tidak "
+                        "diproses. Hubungi admin Wadul Bupati untuk mendaftarkan nomor ini."},
         {"ask_ticket", "Anda memegang {count} aduan terbuka ({tickets}). Sertakan nomor tiket, "
                        "mis. JAWAB tiket jawaban."},
         {"followup", "Tambahan dari pelapor aduan {ticket}: {text}"},

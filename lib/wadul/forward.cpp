@@ -521,6 +521,15 @@ void Job::citizen_sms(const Row &r) {
             admit_citizen_sms(db_, r.id, r.sender, r.text, r.received_at, cfg_.forward.followup_window_days);
         if (a.kind == CitizenSms::query)
             return query(r, parse_command(r.text));
+        if (a.kind == CitizenSms::not_officer) {
+            ++sum_.rejected;
+            log_.info("SMS {} from {} refused: an officer's command from a number not registered to any agency",
+                      r.id, r.sender);
+            if (is_phone(r.sender))
+                reply(r, render(cfg_, "not_officer", {{"ticket", *parse_command(r.text).ticket}}), "help",
+                      std::nullopt);
+            return;
+        }
         if (a.complaint)
             c = complaint_by_id(db_, a.complaint->id);
     }
@@ -907,10 +916,33 @@ Admission admit_citizen_sms(Db &db, std::int64_t inbound_id, const std::string &
     if (cmd.verb == Verb::cek && (cmd.ticket || cmd.bad_ticket || cmd.bare))
         return {CitizenSms::query, std::nullopt};
     if (is_officer_verb(cmd.verb) && cmd.ticket) {
-        const auto named = find_complaint(db, *cmd.ticket);
+        std::optional<std::int64_t> named;
+        std::string reporter;
+        {
+            Stmt q(db, "SELECT id, reporter FROM complaint WHERE ticket = ?");
+            q.bind(1, *cmd.ticket);
+            if (q.step()) {
+                named = q.i64(0);
+                reporter = q.str(1);
+            }
+        }
+        // An officer's command naming a real complaint, from someone else than its citizen: an
+        // officer on a new phone (or a forgery), not a complaint. A junk ticket would be acked,
+        // triaged and counted; the sender is told to have the number registered instead. Recorded
+        // once per message: wadul-forward admits again a row wadul-fetch left without a complaint.
+        if (named && reporter != sender) {
+            const std::string why =
+                fmt::format("{} {}: the number is not registered to any agency; no complaint opened (inbound {})",
+                            verb_name(cmd.verb), *cmd.ticket, inbound_id);
+            Stmt seen(db, "SELECT 1 FROM event WHERE complaint_id = ? AND kind = 'rejected' AND detail = ?");
+            seen.args(*named, why);
+            if (!seen.step())
+                append_event(db, {named, received_at, "rejected", sender, std::nullopt, std::nullopt, why});
+            return {CitizenSms::not_officer, std::nullopt};
+        }
+        // A ticket nobody has may be a citizen's words; the complaint's own citizen is no officer.
         append_event(
-            db, {named ? std::optional(named->id) : std::nullopt, received_at, "rejected", sender, std::nullopt,
-                 std::nullopt,
+            db, {named, received_at, "rejected", sender, std::nullopt, std::nullopt,
                  fmt::format("{} {}: the number is not registered to any agency", verb_name(cmd.verb), *cmd.ticket)});
     }
     if (followup_window_days > 0) {

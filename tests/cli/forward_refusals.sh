@@ -1,5 +1,5 @@
-# wadul-forward against the dummy phone: what must change nothing. REVISI, TOLAK, a forged JAWAB
-# from an unregistered number, an officer of another agency, an unknown ticket, a repeated JAWAB,
+# wadul-forward against the dummy phone: what must change nothing. REVISI, TOLAK, a JAWAB from an
+# unregistered number, an officer of another agency, an unknown ticket, a repeated JAWAB,
 # a malformed command, and a reply without a ticket while two complaints are open.
 . "$WADUL_SRC/tests/support/forward_env.sh"
 
@@ -23,16 +23,19 @@ expect_has "$ask" "2 aduan terbuka" "the question"
 expect_has "$ask" "$a" "the question names A"
 expect_has "$ask" "$b" "the question names B"
 
-# A forged JAWAB from an unregistered number: nothing changes, it is logged, and it is that
-# number's own complaint (acknowledged like any citizen's SMS).
+# A JAWAB from an unregistered number (an officer's new phone, or a forgery): nothing changes, it
+# is logged once (wadul-fetch and wadul-forward both look at it), it opens no complaint, and the
+# sender is told the number is not registered.
 sms $STRANGER "JAWAB $a sudah diperbaiki, kasus ditutup"
 cycle
 expect_eq "$(status_of "$a")" forwarded "status after the forged JAWAB"
 expect_eq "$(q "SELECT count(*) FROM event e JOIN complaint c ON c.id = e.complaint_id
                 WHERE c.ticket = '$a' AND e.kind = 'rejected' AND e.actor = '$STRANGER'")" 1 "forgery logged"
 expect_eq "$(count_to $CITIZEN)" 0 "the citizen hears nothing of the forgery"
-expect_has "$(sent_to $STRANGER)" "nomor tiket" "the forger's SMS is acknowledged as a complaint"
-expect_eq "$(q "SELECT count(*) FROM complaint WHERE reporter = '$STRANGER'")" 1 "the forger's complaint"
+expect_eq "$(count_to $STRANGER)" 1 "one reply to the unregistered number"
+expect_has "$(sent_to $STRANGER)" "tidak terdaftar sebagai pejabat penghubung" "the sender is told"
+expect_not "$(sent_to $STRANGER)" "aduan Anda kami terima" "no acknowledgement of a complaint"
+expect_eq "$(q "SELECT count(*) FROM complaint WHERE reporter = '$STRANGER'")" 0 "no complaint from the command"
 
 # An officer of another agency: nothing changes, logged, told the ticket is not theirs.
 sms $OTHER "JAWAB $a ini bukan urusan kami tapi sudah beres"

@@ -460,21 +460,42 @@ TEST_CASE("TOLAK sends the complaint back to triage") {
     CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'refused' AND detail = 'ranah BPN, bukan kami'") == 1);
 }
 
-TEST_CASE("a forged JAWAB from an unregistered number changes nothing, is logged, and is a citizen's SMS") {
+TEST_CASE("an officer's command from an unregistered number opens no complaint; the sender is told") {
     World w;
     const auto cid = w.forwarded_complaint();
     const auto t = w.ticket(cid);
-    const auto in = w.sms("+6289900000009", "JAWAB " + t + " sudah selesai, abaikan");
+    const std::string stranger = "+6289900000009";
+    const auto in = w.sms(stranger, "JAWAB " + t + " sudah selesai, abaikan");
+    const auto in2 = w.sms(stranger, "TERIMA no tiket " + t);
+    w.run();
     w.run();
     CHECK(w.status(cid) == "forwarded");
-    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'rejected' AND actor = '+6289900000009' AND "
-                  "complaint_id = " +
-                  std::to_string(cid)) == 1);
-    // The forger's SMS is their own new complaint.
-    const auto theirs = w.complaint_of(in);
-    CHECK(theirs != cid);
-    CHECK(w.queued("+6289900000009", "ack").size() == 1);
+    CHECK(w.count("SELECT count(*) FROM complaint") == 1);
+    CHECK(w.complaint_of(in) == 0);
+    CHECK(w.complaint_of(in2) == 0);
+    // One event per SMS, though wadul-fetch and wadul-forward both admitted it.
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'rejected' AND actor = '" + stranger +
+                  "' AND complaint_id = " + std::to_string(cid) + " AND detail LIKE '% not registered %'") == 2);
+    CHECK(w.queued(stranger, "ack").empty());
+    const auto told = w.queued(stranger, "help");
+    REQUIRE(told.size() == 2);
+    CHECK(contains(told[0], "tidak terdaftar sebagai pejabat penghubung"));
+    CHECK(contains(told[0], t));
     CHECK(w.queued(kCitizen, "answer").empty());
+    CHECK(w.queued(kLiaison, "followup").empty());
+    CHECK(w.count("SELECT count(*) FROM inbound WHERE handled_at IS NULL") == 0);
+
+    // A ticket nobody has may be a citizen's words: a complaint, as before.
+    const auto junk = w.sms(stranger, "TERIMA 000001Y");
+    CHECK(w.complaint_of(junk) != 0);
+    // Thanks stays thanks, not TERIMA.
+    const auto thanks = w.sms("+6289900000008", "TERIMA KASIH " + t);
+    CHECK(w.complaint_of(thanks) != 0); // no answered complaint of theirs: a complaint, as before
+    // The complaint's own citizen is no officer: their SMS is a further SMS on it, as before.
+    const auto own = w.sms(kCitizen, "TERIMA " + t);
+    CHECK(w.complaint_of(own) == cid);
+    w.run();
+    CHECK(w.queued(kCitizen, "help").empty());
 }
 
 TEST_CASE("an officer of another agency, an unknown ticket: nothing changes, the officer is told") {
