@@ -334,6 +334,7 @@ const std::map<std::string, std::vector<std::string>> &template_placeholders() {
         {"status_none", {}},
         {"officer_help", {}},
         {"not_officer", {"ticket"}},
+        {"head_only", {"ticket"}},
         {"ask_ticket", {"count", "tickets"}},
         {"followup", {"ticket", "text"}},
         {"reminder", {"ticket", "stage", "deadline"}},
@@ -399,6 +400,8 @@ Config default_config() {
                          "SETUJU tiket / REVISI tiket catatan. Contoh: JAWAB 7KQ4MX2 Jalan sudah diperbaiki."},
         {"not_officer", "Nomor Anda tidak terdaftar sebagai pejabat penghubung, balasan untuk tiket {ticket} tidak "
                         "diproses. Hubungi admin Wadul Bupati untuk mendaftarkan nomor ini."},
+        {"head_only", "Persetujuan jawaban aduan {ticket} hanya oleh Kepala OPD (SETUJU/REVISI). Untuk mengubah "
+                      "jawaban, kirim JAWAB {ticket} isi jawaban."},
         {"ask_ticket", "Anda memegang {count} aduan terbuka ({tickets}). Sertakan nomor tiket, "
                        "mis. JAWAB tiket jawaban."},
         {"followup", "Tambahan dari pelapor aduan {ticket}: {text}"},

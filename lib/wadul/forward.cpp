@@ -443,7 +443,8 @@ void Job::apply(const Row &r, const Officer &o, const Command &cmd, const Compla
         if (o.role != "head") {
             rejected(r, c.id, o.agency_id, o.id,
                      fmt::format("{} {}: only the head of the agency approves answers", verb_name(cmd.verb), c.ticket));
-            reply_help(r);
+            // The help text lists SETUJU: it would send the liaison back to the same refusal.
+            reply(r, render(cfg_, "head_only", {{"ticket", c.ticket}}), "help", c.id);
             return;
         }
         if (st != "answered")

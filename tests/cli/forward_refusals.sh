@@ -74,7 +74,8 @@ cycle
 sms $LIAISON "SETUJU $a"
 cycle
 expect_eq "$(status_of "$a")" answered "status after a liaison's SETUJU"
-expect_has "$(sent_to $LIAISON)" "Format balasan" "help to a liaison who tries to approve"
+expect_has "$(sent_to $LIAISON)" "hanya oleh Kepala OPD" "reply to a liaison who tries to approve"
+expect_not "$(sent_to $LIAISON)" "Format balasan" "no format help to a liaison who tries to approve"
 # A repeated JAWAB with the same text while waiting for approval changes nothing.
 sms $LIAISON "JAWAB $a Perbaikan dimulai 7 Desember oleh tim DPUPR"
 cycle

@@ -607,9 +607,18 @@ TEST_CASE("only the head approves; approval off approves at once") {
     w.sms(kLiaison, "JAWAB " + t + " sudah");
     w.run();
     w.sms(kLiaison, "SETUJU " + t);
+    w.sms(kLiaison, "REVISI " + t + " kurang lengkap");
     w.run();
     CHECK(w.status(cid) == "answered");
-    CHECK(w.queued(kLiaison, "help").size() == 1);
+    const auto help = w.queued(kLiaison, "help");
+    REQUIRE(help.size() == 2);
+    for (const auto &h : help) {
+        CHECK(contains(h, "hanya oleh Kepala OPD"));
+        CHECK(contains(h, "JAWAB " + t));
+        CHECK_FALSE(contains(h, "Format balasan"));
+    }
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'rejected' AND actor = '" + kLiaison +
+                  "' AND detail LIKE '% only the head of the agency approves answers'") == 2);
 
     World off;
     off.cfg.forward.approval = false;
