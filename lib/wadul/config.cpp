@@ -330,6 +330,7 @@ const std::map<std::string, std::vector<std::string>> &template_placeholders() {
         {"answer", {"ticket", "agency", "answer"}},
         {"answer_too_long", {"ticket", "length", "max"}},
         {"status", {"ticket", "stage", "agency", "date"}},
+        {"status_no_agency", {"ticket", "stage", "date"}},
         {"status_unknown", {"ticket"}},
         {"status_none", {}},
         {"officer_help", {}},
@@ -394,6 +395,7 @@ Config default_config() {
         {"answer_too_long", "Jawaban aduan {ticket} terlalu panjang untuk SMS: {length} karakter, maksimal {max}. "
                             "Mohon kirim ulang lebih singkat: JAWAB {ticket} isi jawaban"},
         {"status", "Tiket {ticket}: {stage} ({agency}), diterima {date}."},
+        {"status_no_agency", "Tiket {ticket}: aduan Anda diterima {date} dan {stage}."},
         {"status_unknown", "Tiket {ticket} tidak ditemukan untuk nomor Anda. Periksa kembali nomor tiket."},
         {"status_none", "Belum ada aduan dari nomor Anda. Silakan kirim aduan Anda melalui SMS ke nomor ini."},
         {"officer_help", "Format balasan: TERIMA tiket / JAWAB tiket jawaban / TOLAK tiket alasan / "

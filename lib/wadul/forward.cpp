@@ -135,10 +135,6 @@ std::string render(const Config &cfg, const char *name, const std::map<std::stri
     return render_template(it->second, values);
 }
 
-std::string agency_or_dash(const ComplaintInfo &c) {
-    return c.agency_name.empty() ? "-" : c.agency_name;
-}
-
 bool is_phone(const std::string &s) {
     return normalize_msisdn(s).has_value() && s[0] == '+';
 }
@@ -245,13 +241,13 @@ private:
         queue(r.sender, text, purpose, cid, fmt::format("reply:{}", r.id));
     }
     void reply_status(const Row &r, const ComplaintInfo &c) {
-        reply(r,
-              render(cfg_, "status",
-                     {{"ticket", c.ticket},
-                      {"stage", stage_name(c.status)},
-                      {"agency", agency_or_dash(c)},
-                      {"date", format_date_id(c.received_at)}}),
-              "status", c.id);
+        // Before routing, or back in triage after a TOLAK, no agency holds it: a sentence without
+        // one, not "(-)".
+        std::map<std::string, std::string> values{
+            {"ticket", c.ticket}, {"stage", stage_name(c.status)}, {"date", format_date_id(c.received_at)}};
+        if (!c.agency_name.empty())
+            values["agency"] = c.agency_name;
+        reply(r, render(cfg_, c.agency_name.empty() ? "status_no_agency" : "status", values), "status", c.id);
     }
     void reply_unknown(const Row &r, const std::string &ticket) {
         reply(r, render(cfg_, "status_unknown", {{"ticket", ticket}}), "status", std::nullopt);
@@ -872,23 +868,26 @@ std::optional<std::string> stale_message(Db &db, const Config &cfg, const Claime
     return not_in_post(db, m, true);
 }
 
+// Each reads in both CEK sentences: "Tiket X: {stage} (Dinas PUPR), diterima 3 Maret 2026." and,
+// with no agency (received, triage, closed by an admin), "Tiket X: aduan Anda diterima 3 Maret 2026
+// dan {stage}." None says "diterima": the templates do, once.
 std::string stage_name(const std::string &status) {
     if (status == "received")
-        return "diterima, menunggu ditelaah";
+        return "menunggu ditelaah admin";
     if (status == "triage")
-        return "ditelaah admin";
+        return "sedang ditelaah admin";
     if (status == "routed") // the forward SMS waits for the modem
         return "segera diteruskan ke instansi";
     if (status == "forwarded")
         return "diteruskan ke instansi";
     if (status == "accepted")
-        return "diproses instansi";
+        return "sedang diproses instansi";
     if (status == "answered")
         return "jawaban menunggu persetujuan pimpinan";
     if (status == "approved")
         return "jawaban disetujui, segera dikirim";
     if (status == "closed")
-        return "selesai";
+        return "sudah selesai";
     return status;
 }
 

@@ -92,7 +92,7 @@ expect_eq "$(status_of "$a")" closed "status after delivery"
 sms $LIAISON "JAWAB $a Perbaikan dimulai 8 Desember"
 cycle
 expect_eq "$(count_to $CITIZEN)" 0 "a repeated JAWAB reaches the citizen"
-expect_has "$(sent_to $LIAISON)" "Tiket $a: selesai" "the officer is told the stage"
+expect_has "$(sent_to $LIAISON)" "Tiket $a: sudah selesai" "the officer is told the stage"
 expect_eq "$(status_of "$a")" closed "status after a repeated JAWAB"
 expect_eq "$(events_of "$a")" \
     "received routed forwarded forwarded rejected rejected accepted answered revision answered rejected rejected approved delivered rejected" \

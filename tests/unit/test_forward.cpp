@@ -1362,3 +1362,37 @@ TEST_CASE("a citizen's CEK with fillers or courtesy only is a query; a complaint
     REQUIRE(none.size() == 1);
     CHECK(contains(none[0], "Belum ada aduan"));
 }
+
+TEST_CASE("CEK while no agency holds the complaint names none, and says 'diterima' once") {
+    World w;
+    const auto cid = w.complaint_of(w.sms(kCitizen, "Jalan di Desa Sumber rusak parah"));
+    const auto t = w.ticket(cid);
+    w.sms(kCitizen, "CEK " + t);
+    w.run();
+    auto st = w.queued(kCitizen, "status");
+    REQUIRE(st.size() == 1);
+    CHECK(contains(st[0], "Tiket " + t + ": aduan Anda diterima "));
+    CHECK(contains(st[0], " dan menunggu ditelaah admin."));
+    CHECK_FALSE(contains(st[0], "(-)"));
+    CHECK(st[0].find("diterima") == st[0].rfind("diterima"));
+
+    // Forwarded: the agency is named.
+    w.route(cid, 1);
+    w.run();
+    w.send();
+    w.sms(kCitizen, "CEK " + t);
+    w.run();
+    st = w.queued(kCitizen, "status");
+    REQUIRE(st.size() == 2);
+    CHECK(contains(st[1], "diteruskan ke instansi (Dinas PUPR), diterima "));
+
+    // Sent back by TOLAK: in triage, no agency again.
+    w.sms(kLiaison, "TOLAK " + t + " bukan kewenangan kami");
+    w.run();
+    w.sms(kCitizen, "CEK " + t);
+    w.run();
+    st = w.queued(kCitizen, "status");
+    REQUIRE(st.size() == 3);
+    CHECK(contains(st[2], " dan sedang ditelaah admin."));
+    CHECK_FALSE(contains(st[2], "(-)"));
+}
