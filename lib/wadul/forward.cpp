@@ -229,6 +229,7 @@ private:
     void citizen_sms(const Row &r);
     void query(const Row &r, const Command &cmd);
     void followup(const Row &r, const ComplaintInfo &c);
+    bool merge_followup(const ComplaintInfo &c, const Officer &o, const Row &r);
     // Applies an officer's command to the complaint (already checked to be their agency's).
     void apply(const Row &r, const Officer &o, const Command &cmd, const ComplaintInfo &c);
 
@@ -590,9 +591,55 @@ void Job::followup(const Row &r, const ComplaintInfo &c) {
         // Their forward has gone out, or is going (sending, unknown), or failed: the SMS on its own.
         if (fwd == "queued" || (fwd.empty() && c.status == "routed"))
             continue;
+        if (merge_followup(c, o, r))
+            continue;
         queue(o.phone, render_fitting(cfg_, "followup", {{"ticket", c.ticket}, {"text", r.text}}, "text"), "followup",
               c.id, fmt::format("fup:{}:{}", r.id, o.id));
     }
+}
+
+// An impatient citizen's burst (30 SMS "tolong cepat") would be 30 SMS to each officer, eating
+// the rate limit every message shares. A follow-up still queued for the officer takes the new
+// text instead, when the whole still fits forward.max_parts uncut (nothing is lost: otherwise the
+// new text goes on its own). The dedupe key lists the inbound SMS it carries, "fup:12+15+18:3",
+// so that the text is rebuilt from them whatever the template.
+bool Job::merge_followup(const ComplaintInfo &c, const Officer &o, const Row &r) {
+    Stmt q(db_, "SELECT id, dedupe FROM outbound WHERE complaint_id = ? AND purpose = 'followup' AND recipient = ? "
+                "AND status = 'queued' ORDER BY id DESC LIMIT 1");
+    q.args(c.id, o.phone);
+    if (!q.step())
+        return false;
+    const std::int64_t id = q.i64(0);
+    const std::string key = q.str(1);
+    const size_t colon = key.rfind(':');
+    if (key.compare(0, 4, "fup:") != 0 || colon == std::string::npos || colon <= 4)
+        return false;
+    const std::string ids = key.substr(4, colon - 4);
+    std::string text;
+    Stmt in(db_, "SELECT text FROM inbound WHERE id = ?");
+    for (size_t at = 0; at <= ids.size();) {
+        size_t end = ids.find('+', at);
+        if (end == std::string::npos)
+            end = ids.size();
+        std::int64_t inbound = 0;
+        const std::string one = ids.substr(at, end - at);
+        char rest = 0;
+        if (std::sscanf(one.c_str(), "%" SCNd64 "%c", &inbound, &rest) != 1)
+            return false;
+        in.bind(1, inbound);
+        if (!in.step())
+            return false;
+        text += in.str(0) + " / ";
+        in.reset();
+        at = end + 1;
+    }
+    text += r.text;
+    const std::string sms = render(cfg_, "followup", {{"ticket", c.ticket}, {"text", text}});
+    if (!fits_parts(cfg_, sms))
+        return false;
+    return Stmt(db_, "UPDATE outbound SET text = ?, dedupe = ? WHERE id = ? AND status = 'queued'")
+               .args(sms, fmt::format("fup:{}+{}{}", ids, r.id, key.substr(colon)), id)
+               .run() == 1;
 }
 
 void Job::notifications() {

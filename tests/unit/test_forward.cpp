@@ -1396,3 +1396,52 @@ TEST_CASE("CEK while no agency holds the complaint names none, and says 'diterim
     CHECK(contains(st[2], " dan sedang ditelaah admin."));
     CHECK_FALSE(contains(st[2], "(-)"));
 }
+
+TEST_CASE("a burst of further SMS reaches each officer as one SMS per send, every text in it") {
+    World w;
+    const auto cid = w.forwarded_complaint();
+    w.send();
+    for (int i = 1; i <= 30; ++i)
+        w.sms(kCitizen, "Pak tolong cepat ya pak (" + std::to_string(i) + ")");
+    w.run();
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'followup'") == 30);
+    auto f = w.queued(kLiaison, "followup");
+    REQUIRE(f.size() == 1);
+    size_t at = 0;
+    for (int i = 1; i <= 30; ++i) { // all of them, in order
+        const auto next = f[0].find("(" + std::to_string(i) + ")", at);
+        CHECK(next != std::string::npos);
+        at = next == std::string::npos ? at : next;
+    }
+    CHECK(contains(f[0], "(1) / Pak tolong"));
+    CHECK(w.queued(kHead, "followup").empty()); // liaisons only, as before
+    w.send();
+    CHECK(w.count("SELECT count(*) FROM outbound WHERE purpose = 'followup' AND status = 'sent'") == 1);
+
+    // Once sent, the next further SMS is a new one.
+    w.sms(kCitizen, "Sudah seminggu belum ada kabar");
+    w.run();
+    f = w.queued(kLiaison, "followup");
+    REQUIRE(f.size() == 2);
+    CHECK(contains(f[1], "Sudah seminggu belum ada kabar"));
+    CHECK_FALSE(contains(f[1], "(30)"));
+    CHECK(w.status(cid) == "forwarded");
+}
+
+TEST_CASE("further SMS that would not fit one message together go apart, none cut") {
+    World w;
+    w.cfg.forward.max_parts = 1;
+    w.forwarded_complaint();
+    w.send();
+    const std::string a(70, 'a'), b(70, 'b'), c(5, 'c');
+    w.sms(kCitizen, a);
+    w.sms(kCitizen, b);
+    w.sms(kCitizen, c);
+    w.run();
+    const auto f = w.queued(kLiaison, "followup");
+    REQUIRE(f.size() == 2);
+    CHECK(contains(f[0], a));
+    CHECK(contains(f[1], b + " / " + c));
+    for (const auto &t : f)
+        CHECK_FALSE(contains(t, "..."));
+}
