@@ -330,9 +330,12 @@ const std::map<std::string, std::vector<std::string>> &template_placeholders() {
         {"answer", {"ticket", "agency", "answer"}},
         {"answer_too_long", {"ticket", "length", "max"}},
         {"status", {"ticket", "stage", "agency", "date"}},
+        {"status_no_agency", {"ticket", "stage", "date"}},
         {"status_unknown", {"ticket"}},
         {"status_none", {}},
         {"officer_help", {}},
+        {"not_officer", {"ticket"}},
+        {"head_only", {"ticket"}},
         {"ask_ticket", {"count", "tickets"}},
         {"followup", {"ticket", "text"}},
         {"reminder", {"ticket", "stage", "deadline"}},
@@ -392,10 +395,15 @@ Config default_config() {
         {"answer_too_long", "Jawaban aduan {ticket} terlalu panjang untuk SMS: {length} karakter, maksimal {max}. "
                             "Mohon kirim ulang lebih singkat: JAWAB {ticket} isi jawaban"},
         {"status", "Tiket {ticket}: {stage} ({agency}), diterima {date}."},
+        {"status_no_agency", "Tiket {ticket}: aduan Anda diterima {date} dan {stage}."},
         {"status_unknown", "Tiket {ticket} tidak ditemukan untuk nomor Anda. Periksa kembali nomor tiket."},
         {"status_none", "Belum ada aduan dari nomor Anda. Silakan kirim aduan Anda melalui SMS ke nomor ini."},
         {"officer_help", "Format balasan: TERIMA tiket / JAWAB tiket jawaban / TOLAK tiket alasan / "
                          "SETUJU tiket / REVISI tiket catatan. Contoh: JAWAB 7KQ4MX2 Jalan sudah diperbaiki."},
+        {"not_officer", "Nomor Anda tidak terdaftar sebagai pejabat penghubung, balasan untuk tiket {ticket} tidak "
+                        "diproses. Hubungi admin Wadul Bupati untuk mendaftarkan nomor ini."},
+        {"head_only", "Persetujuan jawaban aduan {ticket} hanya oleh Kepala OPD (SETUJU/REVISI). Untuk mengubah "
+                      "jawaban, kirim JAWAB {ticket} isi jawaban."},
         {"ask_ticket", "Anda memegang {count} aduan terbuka ({tickets}). Sertakan nomor tiket, "
                        "mis. JAWAB tiket jawaban."},
         {"followup", "Tambahan dari pelapor aduan {ticket}: {text}"},

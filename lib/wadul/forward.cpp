@@ -135,10 +135,6 @@ std::string render(const Config &cfg, const char *name, const std::map<std::stri
     return render_template(it->second, values);
 }
 
-std::string agency_or_dash(const ComplaintInfo &c) {
-    return c.agency_name.empty() ? "-" : c.agency_name;
-}
-
 bool is_phone(const std::string &s) {
     return normalize_msisdn(s).has_value() && s[0] == '+';
 }
@@ -233,6 +229,7 @@ private:
     void citizen_sms(const Row &r);
     void query(const Row &r, const Command &cmd);
     void followup(const Row &r, const ComplaintInfo &c);
+    bool merge_followup(const ComplaintInfo &c, const Officer &o, const Row &r);
     // Applies an officer's command to the complaint (already checked to be their agency's).
     void apply(const Row &r, const Officer &o, const Command &cmd, const ComplaintInfo &c);
 
@@ -245,13 +242,13 @@ private:
         queue(r.sender, text, purpose, cid, fmt::format("reply:{}", r.id));
     }
     void reply_status(const Row &r, const ComplaintInfo &c) {
-        reply(r,
-              render(cfg_, "status",
-                     {{"ticket", c.ticket},
-                      {"stage", stage_name(c.status)},
-                      {"agency", agency_or_dash(c)},
-                      {"date", format_date_id(c.received_at)}}),
-              "status", c.id);
+        // Before routing, or back in triage after a TOLAK, no agency holds it: a sentence without
+        // one, not "(-)".
+        std::map<std::string, std::string> values{
+            {"ticket", c.ticket}, {"stage", stage_name(c.status)}, {"date", format_date_id(c.received_at)}};
+        if (!c.agency_name.empty())
+            values["agency"] = c.agency_name;
+        reply(r, render(cfg_, c.agency_name.empty() ? "status_no_agency" : "status", values), "status", c.id);
     }
     void reply_unknown(const Row &r, const std::string &ticket) {
         reply(r, render(cfg_, "status_unknown", {{"ticket", ticket}}), "status", std::nullopt);
@@ -443,7 +440,8 @@ void Job::apply(const Row &r, const Officer &o, const Command &cmd, const Compla
         if (o.role != "head") {
             rejected(r, c.id, o.agency_id, o.id,
                      fmt::format("{} {}: only the head of the agency approves answers", verb_name(cmd.verb), c.ticket));
-            reply_help(r);
+            // The help text lists SETUJU: it would send the liaison back to the same refusal.
+            reply(r, render(cfg_, "head_only", {{"ticket", c.ticket}}), "help", c.id);
             return;
         }
         if (st != "answered")
@@ -521,6 +519,15 @@ void Job::citizen_sms(const Row &r) {
             admit_citizen_sms(db_, r.id, r.sender, r.text, r.received_at, cfg_.forward.followup_window_days);
         if (a.kind == CitizenSms::query)
             return query(r, parse_command(r.text));
+        if (a.kind == CitizenSms::not_officer) {
+            ++sum_.rejected;
+            log_.info("SMS {} from {} refused: an officer's command from a number not registered to any agency",
+                      r.id, r.sender);
+            if (is_phone(r.sender))
+                reply(r, render(cfg_, "not_officer", {{"ticket", *parse_command(r.text).ticket}}), "help",
+                      std::nullopt);
+            return;
+        }
         if (a.complaint)
             c = complaint_by_id(db_, a.complaint->id);
     }
@@ -556,7 +563,7 @@ void Job::query(const Row &r, const Command &cmd) {
         rejected(r, std::nullopt, std::nullopt, std::nullopt,
                  cmd.bad_ticket ? fmt::format("CEK {}: mistyped ticket", named)
                                 : std::string("CEK: no complaint from this number"));
-        if (!cmd.bad_ticket && cmd.text_without_ticket.empty()) // "Tiket - tidak ditemukan" says nothing
+        if (!cmd.bad_ticket && cmd.bare) // "Tiket - tidak ditemukan" says nothing
             return reply(r, render(cfg_, "status_none", {}), "status", std::nullopt);
         return reply_unknown(r, named);
     }
@@ -584,9 +591,55 @@ void Job::followup(const Row &r, const ComplaintInfo &c) {
         // Their forward has gone out, or is going (sending, unknown), or failed: the SMS on its own.
         if (fwd == "queued" || (fwd.empty() && c.status == "routed"))
             continue;
+        if (merge_followup(c, o, r))
+            continue;
         queue(o.phone, render_fitting(cfg_, "followup", {{"ticket", c.ticket}, {"text", r.text}}, "text"), "followup",
               c.id, fmt::format("fup:{}:{}", r.id, o.id));
     }
+}
+
+// An impatient citizen's burst (30 SMS "tolong cepat") would be 30 SMS to each officer, eating
+// the rate limit every message shares. A follow-up still queued for the officer takes the new
+// text instead, when the whole still fits forward.max_parts uncut (nothing is lost: otherwise the
+// new text goes on its own). The dedupe key lists the inbound SMS it carries, "fup:12+15+18:3",
+// so that the text is rebuilt from them whatever the template.
+bool Job::merge_followup(const ComplaintInfo &c, const Officer &o, const Row &r) {
+    Stmt q(db_, "SELECT id, dedupe FROM outbound WHERE complaint_id = ? AND purpose = 'followup' AND recipient = ? "
+                "AND status = 'queued' ORDER BY id DESC LIMIT 1");
+    q.args(c.id, o.phone);
+    if (!q.step())
+        return false;
+    const std::int64_t id = q.i64(0);
+    const std::string key = q.str(1);
+    const size_t colon = key.rfind(':');
+    if (key.compare(0, 4, "fup:") != 0 || colon == std::string::npos || colon <= 4)
+        return false;
+    const std::string ids = key.substr(4, colon - 4);
+    std::string text;
+    Stmt in(db_, "SELECT text FROM inbound WHERE id = ?");
+    for (size_t at = 0; at <= ids.size();) {
+        size_t end = ids.find('+', at);
+        if (end == std::string::npos)
+            end = ids.size();
+        std::int64_t inbound = 0;
+        const std::string one = ids.substr(at, end - at);
+        char rest = 0;
+        if (std::sscanf(one.c_str(), "%" SCNd64 "%c", &inbound, &rest) != 1)
+            return false;
+        in.bind(1, inbound);
+        if (!in.step())
+            return false;
+        text += in.str(0) + " / ";
+        in.reset();
+        at = end + 1;
+    }
+    text += r.text;
+    const std::string sms = render(cfg_, "followup", {{"ticket", c.ticket}, {"text", text}});
+    if (!fits_parts(cfg_, sms))
+        return false;
+    return Stmt(db_, "UPDATE outbound SET text = ?, dedupe = ? WHERE id = ? AND status = 'queued'")
+               .args(sms, fmt::format("fup:{}+{}{}", ids, r.id, key.substr(colon)), id)
+               .run() == 1;
 }
 
 void Job::notifications() {
@@ -862,23 +915,26 @@ std::optional<std::string> stale_message(Db &db, const Config &cfg, const Claime
     return not_in_post(db, m, true);
 }
 
+// Each reads in both CEK sentences: "Tiket X: {stage} (Dinas PUPR), diterima 3 Maret 2026." and,
+// with no agency (received, triage, closed by an admin), "Tiket X: aduan Anda diterima 3 Maret 2026
+// dan {stage}." None says "diterima": the templates do, once.
 std::string stage_name(const std::string &status) {
     if (status == "received")
-        return "diterima, menunggu ditelaah";
+        return "menunggu ditelaah admin";
     if (status == "triage")
-        return "ditelaah admin";
+        return "sedang ditelaah admin";
     if (status == "routed") // the forward SMS waits for the modem
         return "segera diteruskan ke instansi";
     if (status == "forwarded")
         return "diteruskan ke instansi";
     if (status == "accepted")
-        return "diproses instansi";
+        return "sedang diproses instansi";
     if (status == "answered")
         return "jawaban menunggu persetujuan pimpinan";
     if (status == "approved")
         return "jawaban disetujui, segera dikirim";
     if (status == "closed")
-        return "selesai";
+        return "sudah selesai";
     return status;
 }
 
@@ -904,13 +960,36 @@ Admission admit_citizen_sms(Db &db, std::int64_t inbound_id, const std::string &
         return {CitizenSms::blank, std::nullopt};
     }
     const Command cmd = parse_command(text);
-    if (cmd.verb == Verb::cek && (cmd.ticket || cmd.bad_ticket || cmd.text_without_ticket.empty()))
+    if (cmd.verb == Verb::cek && (cmd.ticket || cmd.bad_ticket || cmd.bare))
         return {CitizenSms::query, std::nullopt};
     if (is_officer_verb(cmd.verb) && cmd.ticket) {
-        const auto named = find_complaint(db, *cmd.ticket);
+        std::optional<std::int64_t> named;
+        std::string reporter;
+        {
+            Stmt q(db, "SELECT id, reporter FROM complaint WHERE ticket = ?");
+            q.bind(1, *cmd.ticket);
+            if (q.step()) {
+                named = q.i64(0);
+                reporter = q.str(1);
+            }
+        }
+        // An officer's command naming a real complaint, from someone else than its citizen: an
+        // officer on a new phone (or a forgery), not a complaint. A junk ticket would be acked,
+        // triaged and counted; the sender is told to have the number registered instead. Recorded
+        // once per message: wadul-forward admits again a row wadul-fetch left without a complaint.
+        if (named && reporter != sender) {
+            const std::string why =
+                fmt::format("{} {}: the number is not registered to any agency; no complaint opened (inbound {})",
+                            verb_name(cmd.verb), *cmd.ticket, inbound_id);
+            Stmt seen(db, "SELECT 1 FROM event WHERE complaint_id = ? AND kind = 'rejected' AND detail = ?");
+            seen.args(*named, why);
+            if (!seen.step())
+                append_event(db, {named, received_at, "rejected", sender, std::nullopt, std::nullopt, why});
+            return {CitizenSms::not_officer, std::nullopt};
+        }
+        // A ticket nobody has may be a citizen's words; the complaint's own citizen is no officer.
         append_event(
-            db, {named ? std::optional(named->id) : std::nullopt, received_at, "rejected", sender, std::nullopt,
-                 std::nullopt,
+            db, {named, received_at, "rejected", sender, std::nullopt, std::nullopt,
                  fmt::format("{} {}: the number is not registered to any agency", verb_name(cmd.verb), *cmd.ticket)});
     }
     if (followup_window_days > 0) {

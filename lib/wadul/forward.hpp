@@ -81,7 +81,8 @@ std::optional<std::string> stale_message(Db &db, const Config &cfg, const Claime
 std::optional<std::string> forward_superseded(Db &db, std::int64_t complaint_id, std::int64_t route);
 
 // What a citizen's SMS is, decided where it is stored (wadul-fetch, in its transaction):
-//   query      CEK with a ticket (or bare "CEK"): no complaint; wadul-forward answers it
+//   query      CEK with a ticket, or a bare CEK ("CEK", "cek status aduan saya": Command::bare):
+//              no complaint; wadul-forward answers it
 //   followup   the citizen has an open complaint whose last message from them is at most
 //              `followup_window_days` old: a `followup` event on it, no new complaint
 //   thanks     only thanks or an acknowledgement (is_thanks) for the citizen's complaint closed at
@@ -89,10 +90,14 @@ std::optional<std::string> forward_superseded(Db &db, std::int64_t complaint_id,
 //   blank      empty or white space only (is_blank): no complaint; a `note` event without a
 //              complaint records it (wadul-fetch decides this itself before calling, and logs it)
 //   complaint  anything else: a new complaint with its `received` event
-// An officer's command with a ticket from a number not registered to any agency is also logged as
-// a `rejected` event (a forgery or a wrong number) and then read as the citizen's message.
+//   not_officer  an officer's command (TERIMA, JAWAB, TOLAK, SETUJU, REVISI) naming an existing
+//              complaint, from a number that is not its citizen's: an officer on an unregistered
+//              phone, or a forgery. No complaint; a `rejected` event on the named complaint (once
+//              per message); wadul-forward tells the sender to have the number registered
+// An officer's command with a ticket nobody has, or from the named complaint's own citizen, is
+// also logged as a `rejected` event and then read as the citizen's message (it may be their words).
 // Sets inbound.complaint_id for complaint, followup and thanks. The caller holds the transaction.
-enum class CitizenSms { complaint, followup, thanks, query, blank };
+enum class CitizenSms { complaint, followup, thanks, query, blank, not_officer };
 struct Admission {
     CitizenSms kind = CitizenSms::complaint;
     std::optional<ComplaintRef> complaint; // the new complaint, or the one followed up

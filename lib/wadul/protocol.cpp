@@ -20,8 +20,23 @@ constexpr Keyword kKeywords[] = {
     {"setuju", Verb::setuju}, {"revisi", Verb::revisi}, {"cek", Verb::cek},
 };
 
-// Words people put between the keyword and the ticket: "CEK tiket 7KQ4MX2", "TERIMA no. 7KQ4MX2".
-constexpr const char *kFillers[] = {"tiket", "nomor", "nomer", "no", "status", "aduan"};
+// Words that name the ticket or the complaint, which people put between the keyword and the
+// ticket, one or several: "CEK tiket 7KQ4MX2", "TERIMA no. 7KQ4MX2", "JAWAB nomor tiket 7KQ4MX2",
+// "CEK status aduan 7KQ4MX2". Only such words: one that could start an answer or a complaint
+// ("jalan", "sudah") must stay text. None is seven letters, so none reads as a ticket.
+constexpr std::string_view kFillers[] = {"no",    "nomor",     "nomer",   "nmr",     "tiket",    "tiketnya",
+                                         "kode",  "aduan",     "aduannya", "status", "statusnya", "laporan",
+                                         "laporannya"};
+
+// What may follow a bare CEK besides fillers: pronouns, particles and courtesy ("cek dong",
+// "Cek status aduan saya ya pak", "cek sudah sampai mana"). A word outside both lists ("Cek jalan
+// di desa Sumber rusak") makes the SMS a complaint that happens to start with "cek".
+constexpr std::string_view kCekCourtesy[] = {
+    "saya", "aku", "kami", "ku", "dong", "donk", "ya", "yah", "iya", "pak", "bu", "bapak", "ibu", "min",
+    "admin", "mas", "mbak", "kak", "mohon", "tolong", "lagi", "sudah", "udah", "sampai", "mana", "gimana",
+    "bagaimana", "apa", "nya", "terbaru", "terakhir", "<num>",
+};
+constexpr size_t kCekMaxWords = 6;
 
 bool is_alpha(char c) {
     return std::isalpha(static_cast<unsigned char>(c)) != 0;
@@ -63,6 +78,18 @@ std::string trim(std::string_view s) {
     while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1])))
         --e;
     return std::string(s.substr(b, e - b));
+}
+
+template <typename Set> bool in(const Set &set, std::string_view w) {
+    return std::find(std::begin(set), std::end(set), w) != std::end(set);
+}
+
+// The length of the filler word at `i` (a whole word, any case), or 0.
+size_t filler_at(std::string_view s, size_t i) {
+    for (std::string_view f : kFillers)
+        if (starts_with_ci(s, i, f) && (i + f.size() == s.size() || !is_alnum(s[i + f.size()])))
+            return f.size();
+    return 0;
 }
 
 struct TicketAt {
@@ -137,7 +164,6 @@ bool is_thanks(std::string_view sms, std::string_view ticket) {
         "tim", "petugas", "pemkab", "pemerintah", "kabupaten", "rembang", "dinas", "kami", "saya", "aku",
         "kita", "dari", "warga", "kepada", "yth", "terhormat",
     };
-    auto in = [](const auto &set, std::string_view w) { return std::find(std::begin(set), std::end(set), w) != std::end(set); };
     if (parse_command(sms).verb != Verb::none)
         return false;
     bool thanked = false, other = false;
@@ -213,17 +239,16 @@ Command parse_command(std::string_view s) {
     c.verb = kw->verb;
     c.text_without_ticket = trim(s.substr(rest));
 
-    TicketAt t = ticket_at(s, rest);
-    if (!t.ticket && !t.bad) {
-        for (const char *filler : kFillers) {
-            const size_t n = std::char_traits<char>::length(filler);
-            if (!starts_with_ci(s, rest, filler) || (rest + n < s.size() && is_alnum(s[rest + n])))
-                continue;
-            TicketAt u = ticket_at(s, skip_separators(s, rest + n));
-            if (u.ticket || u.bad)
-                t = u;
+    // Fillers first: a run of them, then the ticket ("no. tiket 7KQ4MX2"). Without a ticket after
+    // them they are the text ("nomor rumah 12 ...").
+    TicketAt t;
+    for (size_t at = rest;;) {
+        const size_t n = filler_at(s, at);
+        if (n == 0) {
+            t = ticket_at(s, at);
             break;
         }
+        at = skip_separators(s, at + n);
     }
     c.ticket = t.ticket;
     c.bad_ticket = t.bad;
@@ -231,6 +256,15 @@ Command parse_command(std::string_view s) {
     c.text = (t.ticket || t.bad) ? trim(s.substr(t.end)) : c.text_without_ticket;
     const bool needs_text = c.verb == Verb::jawab || c.verb == Verb::tolak || c.verb == Verb::revisi;
     c.malformed = needs_text && c.text.empty();
+    if (c.verb == Verb::cek && !t.ticket && !t.bad) {
+        size_t words = 0;
+        bool other = false;
+        standard_words(c.text_without_ticket, [&](std::string_view w) {
+            ++words;
+            other = other || !(in(kFillers, w) || in(kCekCourtesy, w));
+        });
+        c.bare = !other && words <= kCekMaxWords;
+    }
     return c;
 }
 

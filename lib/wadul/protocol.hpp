@@ -23,10 +23,15 @@ struct Command {
     std::string text_without_ticket; // everything after the keyword, trimmed
     // A keyword whose required part is missing: JAWAB/TOLAK/REVISI without text.
     bool malformed = false;
+    // CEK without a ticket, followed by nothing or only by fillers, pronouns and courtesy, at most
+    // six words ("CEK", "Cek status aduan saya", "cek dong"): the sender's own complaints. Not
+    // "Cek jalan di desa Sumber rusak", a complaint that starts with "cek".
+    bool bare = false;
 };
 
 // Reads one SMS. Examples: "JAWAB 7KQ4MX2 Jalan sudah diperbaiki", "#jawab7KQ4MX2 sudah",
-// "Terima  7kq4mx2", "jawab: sudah diperbaiki" (no ticket), "CEK 7KQ4MX2", "cek tiket 7kq-4mx2".
+// "Terima  7kq4mx2", "jawab: sudah diperbaiki" (no ticket), "CEK 7KQ4MX2", "cek tiket 7kq-4mx2",
+// "TERIMA no tiket 7KQ4MX2" (any run of filler words naming the ticket before it).
 // "Terima kasih ..." is small talk, not TERIMA.
 Command parse_command(std::string_view sms);
 

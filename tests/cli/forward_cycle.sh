@@ -72,7 +72,7 @@ sms $STRANGER "CEK 000001Y" # a valid ticket nobody has
 sms $STRANGER "CEK 000001X" # mistyped
 sms +6289900000008 "CEK"    # no complaint from that number
 cycle
-expect_has "$(sent_to $CITIZEN)" "Tiket $t: selesai (Dinas Pekerjaan Umum dan Penataan Ruang)" "CEK reply"
+expect_has "$(sent_to $CITIZEN)" "Tiket $t: sudah selesai (Dinas Pekerjaan Umum dan Penataan Ruang)" "CEK reply"
 expect_has "$(sent_to $STRANGER)" "tidak ditemukan" "CEK of someone else's ticket"
 expect_not "$(sent_to $STRANGER)" "Dinas" "CEK of someone else's ticket"
 expect_eq "$(q "SELECT count(*) FROM complaint")" 1 "CEK opens no complaint"

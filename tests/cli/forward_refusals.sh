@@ -1,5 +1,5 @@
-# wadul-forward against the dummy phone: what must change nothing. REVISI, TOLAK, a forged JAWAB
-# from an unregistered number, an officer of another agency, an unknown ticket, a repeated JAWAB,
+# wadul-forward against the dummy phone: what must change nothing. REVISI, TOLAK, a JAWAB from an
+# unregistered number, an officer of another agency, an unknown ticket, a repeated JAWAB,
 # a malformed command, and a reply without a ticket while two complaints are open.
 . "$WADUL_SRC/tests/support/forward_env.sh"
 
@@ -23,16 +23,19 @@ expect_has "$ask" "2 aduan terbuka" "the question"
 expect_has "$ask" "$a" "the question names A"
 expect_has "$ask" "$b" "the question names B"
 
-# A forged JAWAB from an unregistered number: nothing changes, it is logged, and it is that
-# number's own complaint (acknowledged like any citizen's SMS).
+# A JAWAB from an unregistered number (an officer's new phone, or a forgery): nothing changes, it
+# is logged once (wadul-fetch and wadul-forward both look at it), it opens no complaint, and the
+# sender is told the number is not registered.
 sms $STRANGER "JAWAB $a sudah diperbaiki, kasus ditutup"
 cycle
 expect_eq "$(status_of "$a")" forwarded "status after the forged JAWAB"
 expect_eq "$(q "SELECT count(*) FROM event e JOIN complaint c ON c.id = e.complaint_id
                 WHERE c.ticket = '$a' AND e.kind = 'rejected' AND e.actor = '$STRANGER'")" 1 "forgery logged"
 expect_eq "$(count_to $CITIZEN)" 0 "the citizen hears nothing of the forgery"
-expect_has "$(sent_to $STRANGER)" "nomor tiket" "the forger's SMS is acknowledged as a complaint"
-expect_eq "$(q "SELECT count(*) FROM complaint WHERE reporter = '$STRANGER'")" 1 "the forger's complaint"
+expect_eq "$(count_to $STRANGER)" 1 "one reply to the unregistered number"
+expect_has "$(sent_to $STRANGER)" "tidak terdaftar sebagai pejabat penghubung" "the sender is told"
+expect_not "$(sent_to $STRANGER)" "aduan Anda kami terima" "no acknowledgement of a complaint"
+expect_eq "$(q "SELECT count(*) FROM complaint WHERE reporter = '$STRANGER'")" 0 "no complaint from the command"
 
 # An officer of another agency: nothing changes, logged, told the ticket is not theirs.
 sms $OTHER "JAWAB $a ini bukan urusan kami tapi sudah beres"
@@ -71,7 +74,8 @@ cycle
 sms $LIAISON "SETUJU $a"
 cycle
 expect_eq "$(status_of "$a")" answered "status after a liaison's SETUJU"
-expect_has "$(sent_to $LIAISON)" "Format balasan" "help to a liaison who tries to approve"
+expect_has "$(sent_to $LIAISON)" "hanya oleh Kepala OPD" "reply to a liaison who tries to approve"
+expect_not "$(sent_to $LIAISON)" "Format balasan" "no format help to a liaison who tries to approve"
 # A repeated JAWAB with the same text while waiting for approval changes nothing.
 sms $LIAISON "JAWAB $a Perbaikan dimulai 7 Desember oleh tim DPUPR"
 cycle
@@ -88,7 +92,7 @@ expect_eq "$(status_of "$a")" closed "status after delivery"
 sms $LIAISON "JAWAB $a Perbaikan dimulai 8 Desember"
 cycle
 expect_eq "$(count_to $CITIZEN)" 0 "a repeated JAWAB reaches the citizen"
-expect_has "$(sent_to $LIAISON)" "Tiket $a: selesai" "the officer is told the stage"
+expect_has "$(sent_to $LIAISON)" "Tiket $a: sudah selesai" "the officer is told the stage"
 expect_eq "$(status_of "$a")" closed "status after a repeated JAWAB"
 expect_eq "$(events_of "$a")" \
     "received routed forwarded forwarded rejected rejected accepted answered revision answered rejected rejected approved delivered rejected" \

@@ -460,21 +460,42 @@ TEST_CASE("TOLAK sends the complaint back to triage") {
     CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'refused' AND detail = 'ranah BPN, bukan kami'") == 1);
 }
 
-TEST_CASE("a forged JAWAB from an unregistered number changes nothing, is logged, and is a citizen's SMS") {
+TEST_CASE("an officer's command from an unregistered number opens no complaint; the sender is told") {
     World w;
     const auto cid = w.forwarded_complaint();
     const auto t = w.ticket(cid);
-    const auto in = w.sms("+6289900000009", "JAWAB " + t + " sudah selesai, abaikan");
+    const std::string stranger = "+6289900000009";
+    const auto in = w.sms(stranger, "JAWAB " + t + " sudah selesai, abaikan");
+    const auto in2 = w.sms(stranger, "TERIMA no tiket " + t);
+    w.run();
     w.run();
     CHECK(w.status(cid) == "forwarded");
-    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'rejected' AND actor = '+6289900000009' AND "
-                  "complaint_id = " +
-                  std::to_string(cid)) == 1);
-    // The forger's SMS is their own new complaint.
-    const auto theirs = w.complaint_of(in);
-    CHECK(theirs != cid);
-    CHECK(w.queued("+6289900000009", "ack").size() == 1);
+    CHECK(w.count("SELECT count(*) FROM complaint") == 1);
+    CHECK(w.complaint_of(in) == 0);
+    CHECK(w.complaint_of(in2) == 0);
+    // One event per SMS, though wadul-fetch and wadul-forward both admitted it.
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'rejected' AND actor = '" + stranger +
+                  "' AND complaint_id = " + std::to_string(cid) + " AND detail LIKE '% not registered %'") == 2);
+    CHECK(w.queued(stranger, "ack").empty());
+    const auto told = w.queued(stranger, "help");
+    REQUIRE(told.size() == 2);
+    CHECK(contains(told[0], "tidak terdaftar sebagai pejabat penghubung"));
+    CHECK(contains(told[0], t));
     CHECK(w.queued(kCitizen, "answer").empty());
+    CHECK(w.queued(kLiaison, "followup").empty());
+    CHECK(w.count("SELECT count(*) FROM inbound WHERE handled_at IS NULL") == 0);
+
+    // A ticket nobody has may be a citizen's words: a complaint, as before.
+    const auto junk = w.sms(stranger, "TERIMA 000001Y");
+    CHECK(w.complaint_of(junk) != 0);
+    // Thanks stays thanks, not TERIMA.
+    const auto thanks = w.sms("+6289900000008", "TERIMA KASIH " + t);
+    CHECK(w.complaint_of(thanks) != 0); // no answered complaint of theirs: a complaint, as before
+    // The complaint's own citizen is no officer: their SMS is a further SMS on it, as before.
+    const auto own = w.sms(kCitizen, "TERIMA " + t);
+    CHECK(w.complaint_of(own) == cid);
+    w.run();
+    CHECK(w.queued(kCitizen, "help").empty());
 }
 
 TEST_CASE("an officer of another agency, an unknown ticket: nothing changes, the officer is told") {
@@ -586,9 +607,18 @@ TEST_CASE("only the head approves; approval off approves at once") {
     w.sms(kLiaison, "JAWAB " + t + " sudah");
     w.run();
     w.sms(kLiaison, "SETUJU " + t);
+    w.sms(kLiaison, "REVISI " + t + " kurang lengkap");
     w.run();
     CHECK(w.status(cid) == "answered");
-    CHECK(w.queued(kLiaison, "help").size() == 1);
+    const auto help = w.queued(kLiaison, "help");
+    REQUIRE(help.size() == 2);
+    for (const auto &h : help) {
+        CHECK(contains(h, "hanya oleh Kepala OPD"));
+        CHECK(contains(h, "JAWAB " + t));
+        CHECK_FALSE(contains(h, "Format balasan"));
+    }
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'rejected' AND actor = '" + kLiaison +
+                  "' AND detail LIKE '% only the head of the agency approves answers'") == 2);
 
     World off;
     off.cfg.forward.approval = false;
@@ -1290,4 +1320,128 @@ TEST_CASE("the debug-log reader gives back what the modem sent: lines, UCS-2, co
     REQUIRE(msgs.size() == 2);
     CHECK(msgs[0] == std::make_pair(kCitizen, lines));
     CHECK(msgs[1] == std::make_pair(kLiaison, long_text));
+}
+
+TEST_CASE("filler words before the ticket: the officer's command finds it, the answer is the answer") {
+    World w;
+    const auto a = w.forwarded_complaint("Lampu jalan mati di Jl. Kartini");
+    const auto b = w.forwarded_complaint("Saluran air tersumbat", 1, "+6285700000002");
+    w.sms(kLiaison, "TERIMA no tiket " + w.ticket(a));
+    w.run();
+    CHECK(w.status(a) == "accepted");
+    CHECK(w.status(b) == "forwarded");
+    CHECK(w.queued(kLiaison, "ask").empty());
+    w.sms(kLiaison, "JAWAB nomor tiket " + w.ticket(b) + ": saluran sudah dibersihkan");
+    w.run();
+    CHECK(w.status(b) == "answered");
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'answered' AND detail = 'saluran sudah dibersihkan'") == 1);
+}
+
+TEST_CASE("a citizen's CEK with fillers or courtesy only is a query; a complaint starting with 'cek' is not") {
+    World w;
+    const auto cid = w.forwarded_complaint();
+    const auto q = w.sms(kCitizen, "Cek status aduan saya");
+    CHECK(w.complaint_of(q) == 0); // not linked: no follow-up
+    w.sms(kCitizen, "cek dong");
+    w.run();
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'followup'") == 0);
+    CHECK(w.queued(kLiaison, "followup").empty());
+    auto st = w.queued(kCitizen, "status");
+    REQUIRE(st.size() == 2);
+    CHECK(contains(st[0], w.ticket(cid)));
+    CHECK(contains(st[1], w.ticket(cid)));
+
+    // Another citizen: a complaint that starts with "cek".
+    const auto in = w.sms("+6285700000002", "Cek jalan di desa Sumber rusak parah mohon diperbaiki");
+    CHECK(w.complaint_of(in) != 0);
+    CHECK(w.count("SELECT count(*) FROM complaint") == 2);
+    // And a bare CEK from a number with no complaint says so, not "ticket - not found".
+    w.sms("+6285700000003", "Cek status aduan saya");
+    w.run();
+    auto none = w.queued("+6285700000003", "status");
+    REQUIRE(none.size() == 1);
+    CHECK(contains(none[0], "Belum ada aduan"));
+}
+
+TEST_CASE("CEK while no agency holds the complaint names none, and says 'diterima' once") {
+    World w;
+    const auto cid = w.complaint_of(w.sms(kCitizen, "Jalan di Desa Sumber rusak parah"));
+    const auto t = w.ticket(cid);
+    w.sms(kCitizen, "CEK " + t);
+    w.run();
+    auto st = w.queued(kCitizen, "status");
+    REQUIRE(st.size() == 1);
+    CHECK(contains(st[0], "Tiket " + t + ": aduan Anda diterima "));
+    CHECK(contains(st[0], " dan menunggu ditelaah admin."));
+    CHECK_FALSE(contains(st[0], "(-)"));
+    CHECK(st[0].find("diterima") == st[0].rfind("diterima"));
+
+    // Forwarded: the agency is named.
+    w.route(cid, 1);
+    w.run();
+    w.send();
+    w.sms(kCitizen, "CEK " + t);
+    w.run();
+    st = w.queued(kCitizen, "status");
+    REQUIRE(st.size() == 2);
+    CHECK(contains(st[1], "diteruskan ke instansi (Dinas PUPR), diterima "));
+
+    // Sent back by TOLAK: in triage, no agency again.
+    w.sms(kLiaison, "TOLAK " + t + " bukan kewenangan kami");
+    w.run();
+    w.sms(kCitizen, "CEK " + t);
+    w.run();
+    st = w.queued(kCitizen, "status");
+    REQUIRE(st.size() == 3);
+    CHECK(contains(st[2], " dan sedang ditelaah admin."));
+    CHECK_FALSE(contains(st[2], "(-)"));
+}
+
+TEST_CASE("a burst of further SMS reaches each officer as one SMS per send, every text in it") {
+    World w;
+    const auto cid = w.forwarded_complaint();
+    w.send();
+    for (int i = 1; i <= 30; ++i)
+        w.sms(kCitizen, "Pak tolong cepat ya pak (" + std::to_string(i) + ")");
+    w.run();
+    CHECK(w.count("SELECT count(*) FROM event WHERE kind = 'followup'") == 30);
+    auto f = w.queued(kLiaison, "followup");
+    REQUIRE(f.size() == 1);
+    size_t at = 0;
+    for (int i = 1; i <= 30; ++i) { // all of them, in order
+        const auto next = f[0].find("(" + std::to_string(i) + ")", at);
+        CHECK(next != std::string::npos);
+        at = next == std::string::npos ? at : next;
+    }
+    CHECK(contains(f[0], "(1) / Pak tolong"));
+    CHECK(w.queued(kHead, "followup").empty()); // liaisons only, as before
+    w.send();
+    CHECK(w.count("SELECT count(*) FROM outbound WHERE purpose = 'followup' AND status = 'sent'") == 1);
+
+    // Once sent, the next further SMS is a new one.
+    w.sms(kCitizen, "Sudah seminggu belum ada kabar");
+    w.run();
+    f = w.queued(kLiaison, "followup");
+    REQUIRE(f.size() == 2);
+    CHECK(contains(f[1], "Sudah seminggu belum ada kabar"));
+    CHECK_FALSE(contains(f[1], "(30)"));
+    CHECK(w.status(cid) == "forwarded");
+}
+
+TEST_CASE("further SMS that would not fit one message together go apart, none cut") {
+    World w;
+    w.cfg.forward.max_parts = 1;
+    w.forwarded_complaint();
+    w.send();
+    const std::string a(70, 'a'), b(70, 'b'), c(5, 'c');
+    w.sms(kCitizen, a);
+    w.sms(kCitizen, b);
+    w.sms(kCitizen, c);
+    w.run();
+    const auto f = w.queued(kLiaison, "followup");
+    REQUIRE(f.size() == 2);
+    CHECK(contains(f[0], a));
+    CHECK(contains(f[1], b + " / " + c));
+    for (const auto &t : f)
+        CHECK_FALSE(contains(t, "..."));
 }

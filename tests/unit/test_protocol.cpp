@@ -196,3 +196,47 @@ TEST_CASE("a blank SMS: nothing but white space, of any script") {
     CHECK_FALSE(is_blank("\xC2\xA0\xC3\xA9")); // é after a no-break space
     CHECK_FALSE(is_blank("\xE2\x80")); // a cut character is not white space
 }
+
+TEST_CASE("a run of filler words before the ticket") {
+    auto c = parse_command("TERIMA no tiket " + T2);
+    CHECK(c.verb == Verb::terima);
+    CHECK(c.ticket == T2);
+
+    c = parse_command("JAWAB nomor tiket " + T2 + ": jalan sudah diperbaiki");
+    CHECK(c.verb == Verb::jawab);
+    CHECK(c.ticket == T2);
+    CHECK(c.text == "jalan sudah diperbaiki");
+
+    c = parse_command("Cek no tiket " + T2);
+    CHECK(c.ticket == T2);
+    c = parse_command("CEK status aduan " + T2);
+    CHECK(c.ticket == T2);
+    c = parse_command("setuju No. Tiket: " + T2);
+    CHECK(c.ticket == T2);
+    c = parse_command("TERIMA nmr tiket 7KQ4MX2"); // a typo behind the fillers is still caught
+    CHECK(c.bad_ticket);
+
+    // Fillers without a ticket after them are text.
+    c = parse_command("JAWAB nomor rumah warga sudah kami data");
+    CHECK_FALSE(c.ticket);
+    CHECK(c.text == "nomor rumah warga sudah kami data");
+}
+
+TEST_CASE("a bare CEK: nothing after it but fillers and courtesy") {
+    for (const char *sms : {"CEK", "cek.", "Cek status aduan saya", "cek dong", "Cek tiket saya", "cek aduan sy ya pak",
+                            "Cek sudah sampai mana aduan saya?", "cek status 🙏"}) {
+        CAPTURE(sms);
+        const auto c = parse_command(sms);
+        CHECK(c.verb == Verb::cek);
+        CHECK_FALSE(c.ticket);
+        CHECK(c.bare);
+    }
+    for (const char *sms : {"Cek jalan di desa Sumber rusak parah mohon diperbaiki", "cek lampu jalan mati",
+                            "Cek status aduan saya, jalan masih rusak", "cek dong pak bu mas mbak saya ya kak"}) {
+        CAPTURE(sms);
+        const auto c = parse_command(sms);
+        CHECK(c.verb == Verb::cek);
+        CHECK_FALSE(c.bare);
+    }
+    CHECK_FALSE(parse_command("CEK " + T2).bare);
+}
