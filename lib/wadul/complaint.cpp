@@ -82,6 +82,14 @@ std::optional<ComplaintRef> find_complaint(Db &db, const std::string &ticket) {
     return ComplaintRef{s.i64(0), s.str(1)};
 }
 
+std::vector<std::string> complaint_followups(Db &db, std::int64_t complaint_id) {
+    Stmt s(db, "SELECT coalesce(detail, '') FROM event WHERE complaint_id = ? AND kind = 'followup' ORDER BY id");
+    s.args(complaint_id);
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.str(0));
+    return out;
+}
+
 bool first_warning_today(Db &db, const std::string &detail, Timestamp now) {
     const CivilTime d = to_civil(now);
     const Timestamp day = from_civil(d.year, d.month, d.day, 0, 0, 0);

@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "wadul/clock.hpp"
 
@@ -52,6 +53,10 @@ struct EventInput {
 // status (and agency for routed/assigned/refused) in the same statement group. The caller holds
 // the transaction. Returns the event id.
 std::int64_t append_event(Db &db, const EventInput &e);
+
+// A complaint's further SMS (the text of its `followup` events), oldest first: what the forward
+// carries and what the router reads with the text.
+std::vector<std::string> complaint_followups(Db &db, std::int64_t complaint_id);
 
 // For warnings a cron job would otherwise mail at every run (a missing holiday file, no admin
 // numbers): true once per WIB day for the same `detail`, recording it as a `note` event without

@@ -778,12 +778,8 @@ std::string Job::forward_status(std::int64_t complaint, const std::string &prefi
 // The forward SMS of a complaint: its text with the citizen's further SMS so far.
 std::string Job::forward_text(const ComplaintInfo &c) {
     std::string text = c.text;
-    {
-        Stmt f(db_, "SELECT detail FROM event WHERE complaint_id = ? AND kind = 'followup' ORDER BY id");
-        f.bind(1, c.id);
-        while (f.step())
-            text += " / " + f.str(0);
-    }
+    for (const auto &f : complaint_followups(db_, c.id))
+        text += " / " + f;
     const std::string citizen = c.confidential              ? std::string("(dirahasiakan)")
                                 : !is_phone(c.reporter)     ? c.reporter
                                 : cfg_.forward.mask_citizen ? mask_msisdn(c.reporter)
@@ -963,21 +959,13 @@ Admission admit_citizen_sms(Db &db, std::int64_t inbound_id, const std::string &
     if (cmd.verb == Verb::cek && (cmd.ticket || cmd.bad_ticket || cmd.bare))
         return {CitizenSms::query, std::nullopt};
     if (is_officer_verb(cmd.verb) && cmd.ticket) {
-        std::optional<std::int64_t> named;
-        std::string reporter;
-        {
-            Stmt q(db, "SELECT id, reporter FROM complaint WHERE ticket = ?");
-            q.bind(1, *cmd.ticket);
-            if (q.step()) {
-                named = q.i64(0);
-                reporter = q.str(1);
-            }
-        }
+        const auto c = complaint_by_ticket(db, *cmd.ticket);
+        const std::optional<std::int64_t> named = c ? std::optional(c->id) : std::nullopt;
         // An officer's command naming a real complaint, from someone else than its citizen: an
         // officer on a new phone (or a forgery), not a complaint. A junk ticket would be acked,
         // triaged and counted; the sender is told to have the number registered instead. Recorded
         // once per message: wadul-forward admits again a row wadul-fetch left without a complaint.
-        if (named && reporter != sender) {
+        if (c && c->reporter != sender) {
             const std::string why =
                 fmt::format("{} {}: the number is not registered to any agency; no complaint opened (inbound {})",
                             verb_name(cmd.verb), *cmd.ticket, inbound_id);

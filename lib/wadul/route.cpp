@@ -470,7 +470,6 @@ struct Pending {
     std::string ticket, text;
     bool reread = false;      // in triage: read again for its follow-ups
     std::int64_t seen = 0;    // its latest event when read: anything newer, and the decision waits
-    size_t followups = 0;
 };
 
 // Complaints in triage that the router put there, that no officer refused and no admin touched,
@@ -538,10 +537,9 @@ RouteRun route_pending(Db &db, const Config &cfg, Timestamp now, Log &log) {
         // follow-up stored meanwhile shows as a newer event and the decision waits for the next run.
         c.seen = latest_event_id(db, c.id);
         const std::vector<std::string> more = complaint_followups(db, c.id);
-        c.followups = more.size();
         RouteDecision d = router.decide(routing_text(c.text, more));
-        if (c.followups > 0)
-            d.reason = fmt::format("{} follow-up SMS read with the text; {}", c.followups, d.reason);
+        if (!more.empty())
+            d.reason = fmt::format("{} follow-up SMS read with the text; {}", more.size(), d.reason);
         Tx tx(db);
         Stmt still(db, "SELECT 1 FROM complaint WHERE id = ? AND status = ?");
         still.args(c.id, c.reread ? "triage" : "received");
@@ -572,14 +570,6 @@ RouteRun route_pending(Db &db, const Config &cfg, Timestamp now, Log &log) {
         tx.commit();
     }
     return run;
-}
-
-std::vector<std::string> complaint_followups(Db &db, std::int64_t complaint_id) {
-    Stmt s(db, "SELECT coalesce(detail, '') FROM event WHERE complaint_id = ? AND kind = 'followup' ORDER BY id");
-    s.args(complaint_id);
-    std::vector<std::string> out;
-    while (s.step()) out.push_back(s.str(0));
-    return out;
 }
 
 std::string routing_text(const std::string &text, const std::vector<std::string> &followups) {

@@ -78,9 +78,6 @@ struct RouteRun {
     int train_samples = 0;
 };
 
-// A complaint's further SMS (the text of its `followup` events), oldest first.
-std::vector<std::string> complaint_followups(Db &db, std::int64_t complaint_id);
-
 // What the router reads of a complaint: its text, then each follow-up on a line of its own (a line
 // break ends a sentence, so no phrase is matched across two SMS).
 std::string routing_text(const std::string &text, const std::vector<std::string> &followups);
