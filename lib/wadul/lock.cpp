@@ -23,9 +23,16 @@ ModemLock::ModemLock(const std::string &path) {
     // file a hand run as root left behind (0644, root's) is opened read-only by the wadul user;
     // otherwise every cron run after that one would fail here.
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0664);
-    if (fd_ < 0 && (errno == EACCES || errno == EPERM)) fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    int err = errno;
+    if (fd_ < 0 && (err == EACCES || err == EPERM)) {
+        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        // No such file: the directory refused to create it, which is what to say.
+        if (fd_ < 0 && errno == ENOENT)
+            fail(kExitNoPerm, "cannot create modem lock '{}': directory '{}' is not writable (uid {})", path,
+                 dir.empty() ? std::string(".") : dir.string(), ::geteuid());
+        err = errno;
+    }
     if (fd_ < 0) {
-        const int err = errno;
         if (err == EACCES || err == EPERM)
             fail(kExitNoPerm, "cannot open modem lock '{}': {} (uid {}); remove it or make it readable",
                  path, errno_text(err), ::geteuid());

@@ -118,21 +118,33 @@ TEST_CASE("the modem lock is exclusive") {
 
 namespace {
 // Runs ModemLock(path) in a child process, as user nobody when this is root (a lock file root
-// left behind, met by the wadul user), else as this user; its exit code (0: locked).
-int lock_in_child(const std::string &path) {
+// left behind, met by the wadul user), else as this user; its exit code (0: locked), and the
+// error's message in `message` when given.
+int lock_in_child(const std::string &path, std::string *message = nullptr) {
+    int pipe_fds[2];
+    REQUIRE(::pipe(pipe_fds) == 0);
     const pid_t pid = ::fork();
     if (pid == 0) {
+        ::close(pipe_fds[0]);
         if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(99);
         try {
             ModemLock l(path);
             ::_exit(0);
         } catch (const Error &e) {
+            const std::string what = e.what();
+            if (::write(pipe_fds[1], what.data(), what.size()) < 0) ::_exit(98);
             ::_exit(e.code());
         }
     }
+    ::close(pipe_fds[1]);
+    std::string got;
+    char buf[256];
+    for (ssize_t n; (n = ::read(pipe_fds[0], buf, sizeof buf)) > 0;) got.append(buf, static_cast<size_t>(n));
+    ::close(pipe_fds[0]);
     int status = 0;
     REQUIRE(::waitpid(pid, &status, 0) == pid);
     REQUIRE(WIFEXITED(status));
+    if (message) *message = got;
     return WEXITSTATUS(status);
 }
 } // namespace
@@ -151,6 +163,15 @@ TEST_CASE("a lock file this user cannot write still locks: a hand run as root mu
     ::close(held);
     REQUIRE(::chmod(path.c_str(), 0) == 0);
     CHECK(lock_in_child(path) == kExitNoPerm); // root reads any file: the child runs as nobody
+
+    // No lock file yet, in a directory this user cannot write: that directory is what to fix.
+    const std::string closed = d.file("closed");
+    REQUIRE(::mkdir(closed.c_str(), 0555) == 0);
+    std::string why;
+    CHECK(lock_in_child(closed + "/modem.lock", &why) == kExitNoPerm);
+    const std::string uid = ::geteuid() == 0 ? "65534" : std::to_string(::geteuid());
+    CHECK(why == "cannot create modem lock '" + closed + "/modem.lock': directory '" + closed +
+                     "' is not writable (uid " + uid + ")");
 }
 
 namespace {
